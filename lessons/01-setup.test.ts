@@ -1,0 +1,163 @@
+/**
+ * Lesson 01 tests. `npm run verify -- 01` runs them against your
+ * lessons/01-setup.ts; one describe per task in lessons/01-setup.md.
+ */
+import { afterEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { context, propagation, trace } from "@opentelemetry/api";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { assertChildOf, findSpan, loadLesson, RecordingExporter, useTestTelemetry } from "../shared/testing/index.ts";
+import type * as Lesson from "./01-setup.ts";
+
+const lesson = await loadLesson<typeof Lesson>(import.meta.url);
+const service = { serviceName: "checkout-agent", serviceVersion: "2.3.4", environment: "staging" };
+
+describe("Task 1: build the resource", () => {
+  it("names the service with the semantic-convention keys", () => {
+    const { attributes } = lesson.buildResource(service);
+    assert.equal(attributes["service.name"], "checkout-agent", "🚨 service.name is missing or wrong");
+    assert.equal(attributes["service.version"], "2.3.4", "🚨 service.version should come from serviceVersion (ATTR_SERVICE_VERSION)");
+    assert.equal(
+      attributes["deployment.environment.name"],
+      "staging",
+      "🚨 deployment.environment.name should come from environment (ATTR_DEPLOYMENT_ENVIRONMENT_NAME, in /incubating)",
+    );
+    assert.equal(attributes["service.namespace"], "ai-agents", '🚨 service.namespace should be "ai-agents"');
+  });
+
+  it("keeps the SDK's default attributes (telemetry.sdk.*)", () => {
+    const { attributes } = lesson.buildResource(service);
+    assert.equal(
+      attributes["telemetry.sdk.language"],
+      "nodejs",
+      "🚨 telemetry.sdk.language is missing: merge your attributes into defaultResource() — defaultResource().merge(resourceFromAttributes({...}))",
+    );
+    assert.equal(attributes["telemetry.sdk.name"], "opentelemetry");
+  });
+});
+
+describe("Task 2: create the tracer provider", () => {
+  it("exports finished spans through the exporter it was given", async () => {
+    const exporter = new RecordingExporter();
+    const resource = resourceFromAttributes({ "service.name": "task-2" });
+    const provider = lesson.createTracerProvider(resource, exporter);
+    provider.getTracer("test").startSpan("work").end();
+    await provider.forceFlush();
+    assert.equal(
+      exporter.spans.length,
+      1,
+      "🚨 the span never reached the exporter: the provider has no span processor. Pass spanProcessors: [new BatchSpanProcessor(exporter)].",
+    );
+    assert.equal(exporter.spans[0]!.resource.attributes["service.name"], "task-2", "🚨 pass the resource to the provider");
+    await provider.shutdown();
+  });
+
+  it("batches: export happens in the background, not inside span.end()", async () => {
+    const exporter = new RecordingExporter();
+    const provider = lesson.createTracerProvider(resourceFromAttributes({}), exporter);
+    provider.getTracer("test").startSpan("work").end();
+    assert.equal(
+      exporter.exportCalls,
+      0,
+      "🚨 the span was exported synchronously in end(): that is a SimpleSpanProcessor. Use a BatchSpanProcessor so traced code never waits on the exporter.",
+    );
+    await provider.shutdown();
+    assert.equal(exporter.spans.length, 1, "🚨 shutdown() should flush the batch");
+  });
+});
+
+describe("Task 3: register the globals", () => {
+  afterEach(() => {
+    trace.disable();
+    context.disable();
+    propagation.disable();
+  });
+
+  function freshProvider() {
+    const exporter = new InMemorySpanExporter();
+    return { exporter, provider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }) };
+  }
+
+  it("makes trace.getTracer() record spans with your provider", () => {
+    const { exporter, provider } = freshProvider();
+    lesson.registerGlobals(provider);
+    trace.getTracer("library").startSpan("from-a-library").end();
+    assert.equal(
+      exporter.getFinishedSpans().length,
+      1,
+      "🚨 a tracer from trace.getTracer() recorded nothing: register the provider with trace.setGlobalTracerProvider(provider).",
+    );
+  });
+
+  it("keeps the active span across await (context manager)", async () => {
+    const { exporter, provider } = freshProvider();
+    lesson.registerGlobals(provider);
+    const tracer = trace.getTracer("test");
+    await tracer.startActiveSpan("parent", async (parent) => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      tracer.startSpan("child").end();
+      parent.end();
+    });
+    const spans = exporter.getFinishedSpans();
+    if (spans.length === 0) assert.fail("🚨 no spans recorded: register the tracer provider first");
+    assert.ok(
+      findSpan(spans, "child").parentSpanContext,
+      "🚨 the child span started a new trace: after an await the parent was no longer active. Register an AsyncLocalStorageContextManager (and call .enable()).",
+    );
+    assertChildOf(spans, findSpan(spans, "child"), findSpan(spans, "parent"));
+  });
+
+  it("injects W3C traceparent and baggage headers (propagator)", () => {
+    const { provider } = freshProvider();
+    lesson.registerGlobals(provider);
+    const span = trace.getTracer("test").startSpan("outgoing");
+    const baggage = propagation.createBaggage({ "user.tier": { value: "gold" } });
+    const ctx = propagation.setBaggage(trace.setSpan(context.active(), span), baggage);
+    const headers: Record<string, string> = {};
+    propagation.inject(ctx, headers);
+    span.end();
+    assert.match(
+      headers.traceparent ?? "",
+      new RegExp(`^00-${span.spanContext().traceId}-${span.spanContext().spanId}-01$`),
+      "🚨 no traceparent header was injected: set a global propagator with W3CTraceContextPropagator.",
+    );
+    assert.equal(headers.baggage, "user.tier=gold", "🚨 no baggage header: add W3CBaggagePropagator (a CompositePropagator holds both).");
+  });
+});
+
+describe("Task 4: your first span", () => {
+  const telemetry = useTestTelemetry();
+
+  it('records an ended span "greet_user" with the user id', async () => {
+    const greeting = await lesson.greetUser("user_42");
+    assert.equal(greeting, "Hello, user_42!", "🚨 greetUser should still return the greeting");
+    const span = findSpan(telemetry.spans(), "greet_user");
+    assert.equal(span.attributes["user.id"], "user_42", '🚨 set the attribute "user.id" on the span');
+  });
+
+  it("makes greet_user the active span while it works", async () => {
+    const tracer = telemetry.tracer();
+    await tracer.startActiveSpan("request", async (request) => {
+      await lesson.greetUser("user_7");
+      request.end();
+    });
+    const spans = telemetry.spans();
+    assertChildOf(spans, findSpan(spans, "greet_user"), findSpan(spans, "request"));
+  });
+});
+
+describe("Task 5: flush on shutdown", () => {
+  it("delivers spans still in the batch queue", async () => {
+    const exporter = new RecordingExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
+    provider.getTracer("test").startSpan("last-words").end();
+    await lesson.shutdownTelemetry(provider);
+    assert.equal(
+      exporter.spans.length,
+      1,
+      "🚨 the queued span was never exported: await provider.shutdown() (it flushes the BatchSpanProcessor) before exiting.",
+    );
+    assert.ok(exporter.shutdownCalled, "🚨 the exporter was not shut down: call provider.shutdown(), not just forceFlush()");
+  });
+});

@@ -1,0 +1,47 @@
+/** Prints RunResults for a learner: one line per task, the first 🚨 of each failing task. */
+import { relative } from "node:path";
+import { ROOT } from "../testing/load-lesson.ts";
+import type { Lesson } from "./lessons.ts";
+import type { RunResult } from "./run-tests.ts";
+
+const useColor = !process.env.NO_COLOR && (Boolean(process.env.FORCE_COLOR) || process.stdout.isTTY === true);
+const paint = (code: string) => (text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
+export const green = paint("32");
+export const red = paint("31");
+export const dim = paint("2");
+export const bold = paint("1");
+
+function indent(text: string, prefix: string, maxLines = 8): string {
+  const lines = text.trim().split("\n");
+  const shown = lines.slice(0, maxLines).map((line) => `${prefix}${line}`);
+  if (lines.length > maxLines) shown.push(`${prefix}${dim(`… ${lines.length - maxLines} more lines`)}`);
+  return shown.join("\n");
+}
+
+export function formatLessonResult(lesson: Lesson, result: RunResult, file: string): string {
+  const out: string[] = [bold(`Lesson ${lesson.id} · ${lesson.title}`) + dim(`  (${relative(ROOT, file)})`)];
+  if (result.problem) {
+    out.push(indent(result.problem, "  "));
+    const details = result.output.trim();
+    if (details && !result.problem.includes("did not finish")) out.push(dim(indent(details, "  │ ", 12)));
+    return out.join("\n");
+  }
+  for (const task of result.tasks) {
+    const mark = task.passed ? green("✓") : red("✗");
+    out.push(`  ${mark} Task ${task.task}  ${task.title}${task.passed ? dim(`  (${task.tests} tests)`) : ""}`);
+    const first = task.failures[0];
+    if (first) {
+      out.push(dim(`      ${first.test}:`));
+      out.push(indent(first.message, "      "));
+      if (task.failures.length > 1) out.push(dim(`      (+${task.failures.length - 1} more failing in this task)`));
+    }
+  }
+  const done = result.tasks.filter((task) => task.passed).length;
+  const next = result.tasks.find((task) => !task.passed);
+  out.push(
+    next
+      ? `  ${done}/${result.tasks.length} tasks done. Next: TODO(${next.task}) in ${relative(ROOT, file)}, explained in ${relative(ROOT, lesson.textPath)}.`
+      : green(`  ${done}/${result.tasks.length} tasks done. Lesson complete.`),
+  );
+  return out.join("\n");
+}
