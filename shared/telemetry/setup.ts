@@ -28,6 +28,7 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAMESPACE } from "@opentelemetry/semantic-conventions/incubating";
 import { OpenSpanTracker, describeOpenSpans, type TraceTreeExporter } from "../trace-view/index.ts";
+import { metricsFileReaders } from "../trace-view/dump.ts";
 import { readEnvConfig, type ExporterName } from "./env.ts";
 import { buildSampler } from "./sampler.ts";
 import { buildSpanProcessors } from "./exporters.ts";
@@ -112,7 +113,9 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
       ...(options.spanExporters ?? []).map((exporter) => new SimpleSpanProcessor(exporter)),
     ],
   });
-  const meterProvider = new MeterProvider({ resource, readers: options.metricReaders ?? [], views: options.views ?? [] });
+  // WORKBOOK_METRICS_FILE adds a reader that writes the final metrics as JSON (the docs site charts them).
+  const readers = [...(options.metricReaders ?? []), ...metricsFileReaders(options.env ?? process.env)];
+  const meterProvider = new MeterProvider({ resource, readers, views: options.views ?? [] });
 
   const register = options.register ?? true;
   if (register) registerGlobals(tracerProvider, meterProvider);
