@@ -37,6 +37,8 @@ export interface RunResult {
   problem?: string;
   /** Everything the lesson printed, for when a problem needs it. */
   output: string;
+  /** The run was stopped at its time limit (a result worth re-running, not remembering). */
+  timedOut?: boolean;
 }
 
 export interface RunOptions {
@@ -46,12 +48,20 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Extra environment. */
   env?: Record<string, string>;
+  /** Aborting stops the run and everything it started (watch mode's Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+/** The default whole-file limit: 60 s, or WORKBOOK_TEST_TIMEOUT_MS (the CLI's tests use a short one). */
+export function defaultTimeoutMs(env = process.env): number {
+  const fromEnv = Number(env.WORKBOOK_TEST_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 60_000;
 }
 
 export const TASK_TITLE = /^Task (\d+)\b[:.]?\s*(.*)$/;
 
 export function runLessonTests(lesson: Lesson, options: RunOptions = {}): Promise<RunResult> {
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs();
   const target = options.target ?? "lessons";
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -87,12 +97,17 @@ export function runLessonTests(lesson: Lesson, options: RunOptions = {}): Promis
       timedOut = true;
       killGroup(child.pid);
     }, timeoutMs);
+    const abort = () => killGroup(child.pid);
+    options.signal?.addEventListener("abort", abort, { once: true });
+    if (options.signal?.aborted) abort();
     child.on("close", () => {
       clearTimeout(timer);
+      options.signal?.removeEventListener("abort", abort);
       killGroup(child.pid); // anything the tests left running (a server, a timer loop)
       const result = interpret(stdout, stderr);
       if (timedOut) {
         result.ok = false;
+        result.timedOut = true;
         result.problem = `🚨 the tests did not finish within ${Math.round(timeoutMs / 1000)} s and were stopped. ` +
           "Does the lesson loop forever, or leave a server or timer running?";
       }

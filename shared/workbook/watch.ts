@@ -1,0 +1,129 @@
+/**
+ * npm run watch [-- NN]: re-runs a lesson every time you save it. Each run
+ * shows the lesson's own output (its trace tree) and then the tests, task by
+ * task. When every task passes it moves on to the next lesson not done.
+ * Without a number it starts with the first lesson not done. Ctrl-C stops
+ * it and everything it started.
+ */
+import { watch as watchFolder, existsSync, type FSWatcher } from "node:fs";
+import { basename, dirname } from "node:path";
+import { EXIT, lessonFromArg, missingFileMessage, shown } from "./cli.ts";
+import { listLessons, type Lesson } from "./lessons.ts";
+import { allStatuses, nextLesson, rememberResult } from "./progress.ts";
+import { bold, dim, formatLessonResult, green } from "./report.ts";
+import { isMain } from "./run-main.ts";
+import { runLessonFile } from "./run-file.ts";
+import { runLessonTests } from "./run-tests.ts";
+
+const DEBOUNCE_MS = 150;
+const MAX_OUTPUT_LINES = 80;
+const tty = process.stdout.isTTY === true;
+
+function lastLines(text: string, max: number): string {
+  const lines = text.trimEnd().split("\n");
+  if (lines.length <= max) return lines.join("\n");
+  return [dim(`… ${lines.length - max} earlier lines`), ...lines.slice(-max)].join("\n");
+}
+
+/** One check: the lesson's output and its tests, side by side in two child processes. */
+async function check(lesson: Lesson, signal: AbortSignal): Promise<boolean> {
+  if (tty) process.stdout.write("\x1b[2J\x1b[H");
+  console.log(dim(`${new Date().toLocaleTimeString()}  checking ${shown(lesson.lessonPath)} …`));
+  if (!existsSync(lesson.lessonPath)) {
+    console.log(missingFileMessage(lesson));
+    return false;
+  }
+  const [run, result] = await Promise.all([
+    runLessonFile(lesson.lessonPath, { signal, color: tty && !process.env.NO_COLOR }),
+    runLessonTests(lesson, { signal }),
+  ]);
+  if (signal.aborted) return false;
+  console.log(bold(`── npx tsx ${shown(lesson.lessonPath)}`) + dim(run.timedOut ? "  (stopped: it did not finish in time)" : `  (exit ${run.status})`));
+  console.log(lastLines(run.output, MAX_OUTPUT_LINES) || dim("(no output)"));
+  console.log(bold("── tests"));
+  console.log(formatLessonResult(lesson, result, lesson.lessonPath));
+  rememberResult(lesson, result);
+  return result.ok;
+}
+
+export async function watch(argv: string[]): Promise<number> {
+  if (argv.length > 1 || argv.some((arg) => arg.startsWith("-"))) {
+    console.error("usage: npm run watch [-- NN]   e.g. npm run watch -- 01");
+    return EXIT.usage;
+  }
+  const lessons = listLessons();
+  let lesson: Lesson | undefined;
+  if (argv[0] !== undefined) {
+    lesson = lessonFromArg(argv[0], lessons);
+    if (!lesson) return EXIT.usage;
+  } else {
+    lesson = nextLesson(await allStatuses(lessons))?.lesson;
+    if (!lesson) {
+      console.log(green("Every lesson is done. 🎉"));
+      return EXIT.ok;
+    }
+  }
+
+  return new Promise<number>((resolve) => {
+    let current: Lesson = lesson;
+    let watcher: FSWatcher | undefined;
+    let running: AbortController | undefined;
+    let debounce: NodeJS.Timeout | undefined;
+    let finished = false;
+
+    const finish = (code: number) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(debounce);
+      watcher?.close();
+      running?.abort();
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      resolve(code);
+    };
+    const onSignal = () => {
+      console.log(dim("\nStopped watching."));
+      finish(EXIT.ok);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+
+    const follow = (target: Lesson) => {
+      watcher?.close();
+      current = target;
+      // Watch the folder, not the file: editors that save by writing a new
+      // file and renaming it over the old one would end a watch on the file.
+      const file = basename(target.lessonPath);
+      watcher = watchFolder(dirname(target.lessonPath), (_event, name) => {
+        if (name === file) schedule();
+      });
+    };
+    const schedule = () => {
+      clearTimeout(debounce);
+      debounce = setTimeout(() => void runNow(), DEBOUNCE_MS);
+    };
+    const runNow = async () => {
+      running?.abort(); // a save during a run makes that run's answer stale
+      const controller = new AbortController();
+      running = controller;
+      const passed = await check(current, controller.signal);
+      if (controller.signal.aborted || finished) return;
+      if (passed) {
+        const next = nextLesson(await allStatuses(lessons))?.lesson;
+        if (!next) {
+          console.log(green("\nEvery lesson is done. 🎉") + " Compare with the solutions: npm run diff -- NN");
+          return finish(EXIT.ok);
+        }
+        console.log(green(`\nLesson ${current.id} is complete.`) + ` Moving on to lesson ${next.id} · ${next.title} (${shown(next.textPath)}).`);
+        follow(next);
+        return runNow();
+      }
+      console.log(dim(`\nWatching ${shown(current.lessonPath)}: save it to check again. Ctrl-C to stop.`));
+    };
+
+    follow(current);
+    void runNow();
+  });
+}
+
+if (isMain(import.meta.url)) process.exit(await watch(process.argv.slice(2)));
