@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { copyWorkbook, processesIn, runCli, type Copy } from "./cli-fixture.ts";
-import { cleanSolution } from "./derive.ts";
+import { cleanSolution, deriveExercise } from "./derive.ts";
 
 const LESSON = "lessons/01-setup.ts";
 const solved = () => cleanSolution(readFileSync(copy.path("solutions/01-setup.ts"), "utf8"));
@@ -41,6 +41,20 @@ describe("npm start", { concurrency: 1 }, () => {
     const third = runCli(copy, "start");
     assert.match(third.stdout, /1\/1 lessons done/);
     assert.doesNotMatch(readFileSync(cachePath, "utf8"), /REMEMBERED/);
+  });
+
+  it("picks up a lesson added later (a git pull) as not started, and names it next", () => {
+    writeFileSync(copy.path(LESSON), solved());
+    for (const [from, to] of [["solutions/01-setup.ts", "solutions/99-pulled.ts"], ["lessons/01-setup.test.ts", "lessons/99-pulled.test.ts"], ["lessons/01-setup.md", "lessons/99-pulled.md"]] as const) {
+      writeFileSync(copy.path(to), readFileSync(copy.path(from), "utf8").replace(/^# .*/m, "# Pulled later"));
+    }
+    writeFileSync(copy.path("lessons/99-pulled.ts"), deriveExercise(readFileSync(copy.path("solutions/99-pulled.ts"), "utf8")));
+    const run = runCli(copy, "start");
+    for (const file of ["solutions/99-pulled.ts", "lessons/99-pulled.test.ts", "lessons/99-pulled.md", "lessons/99-pulled.ts"]) rmSync(copy.path(file));
+    assert.equal(run.status, 0, run.output);
+    assert.match(run.stdout, /1\/2 lessons done/);
+    assert.match(run.stdout, /99 {2}Pulled later .* not started/);
+    assert.match(run.stdout, /Next: lesson 99 · Pulled later/);
   });
 
   it("reports a lesson that does not compile, and exits 0", () => {
