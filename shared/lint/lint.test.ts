@@ -60,7 +60,10 @@ describe("telemetry lint", () => {
     assert.deepEqual(idLikeParts("load 7d444840-9dc0-11d1-b245-5ffdce74fad2"), ["7d444840-9dc0-11d1-b245-5ffdce74fad2"]);
     assert.deepEqual(idLikeParts("notify ada@example.com"), ["ada@example.com"]);
     assert.deepEqual(idLikeParts("trace 4bf92f3577b34da6a3ce"), ["4bf92f3577b34da6a3ce"]);
+    assert.deepEqual(idLikeParts("handle user_8c1f2b"), ["8c1f2b"]);
+    assert.deepEqual(idLikeParts("resume session-42"), ["42"]);
     assert.deepEqual(idLikeParts("chat gpt-4o-2024-08-06"), []);
+    assert.deepEqual(idLikeParts("user_profile lookup"), []);
     assert.deepEqual(idLikeParts("invoke_agent planner"), []);
     const { lint, tracer } = setup();
     tracer.startSpan("handle user_42").end();

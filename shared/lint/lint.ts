@@ -34,7 +34,7 @@ export const DEFAULT_MAX_ATTRIBUTE_LENGTH = 1024;
 /**
  * Parts of a span name that look like ids: uuids, e-mail addresses, long hex
  * strings, numbers of 3+ digits standing alone or after `_ / : = #`, and any
- * number after a word such as user_, session-, order. A
+ * id with a digit after a word such as user_, session-, order. A
  * number after "-" is left alone, so model names such as
  * "chat gpt-4o-2024-08-06" are not flagged. A heuristic: a hint, not a proof.
  */
@@ -43,12 +43,13 @@ const ID_PATTERNS: RegExp[] = [
   /[^\s@/]+@[^\s@/]+\.[a-z]{2,}/gi,
   /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{16,}\b/gi,
   /(?<=^|[\s_/:=#])\d{3,}(?=$|[\s_/.?&:-])/g,
-  // Shorter numbers too, when the word before them says what they number.
-  /(?<=\b(?:user|session|order|request|req|conversation|conv|customer|account|message|msg|id)[_-]?)\d{1,2}\b/gi,
+  // Any id after a word that says what it numbers: user_42, session-8c1f2b, order7.
+  /(?<=\b(?:user|session|order|request|req|conversation|conv|customer|account|message|msg|id)[_:-])(?=[0-9a-z]*\d)[0-9a-z]+\b/gi,
+  /(?<=\b(?:user|session|order|request|req|conversation|conv|customer|account|message|msg|id))\d+\b/gi,
 ];
 
 export function idLikeParts(name: string): string[] {
-  return ID_PATTERNS.flatMap((pattern) => name.match(pattern) ?? []);
+  return [...new Set(ID_PATTERNS.flatMap((pattern) => name.match(pattern) ?? []))];
 }
 
 function lengthOf(value: AttributeValue | undefined): number {
