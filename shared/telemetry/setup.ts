@@ -32,6 +32,8 @@ import { metricsFileReaders } from "../trace-view/dump.ts";
 import { readEnvConfig, type ExporterName } from "./env.ts";
 import { buildSampler } from "./sampler.ts";
 import { buildSpanProcessors } from "./exporters.ts";
+import { DeliveryReports } from "./delivery.ts";
+import { installDiagnostics } from "./diag-logger.ts";
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -101,6 +103,8 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
   const resource = buildResource(options, env);
   const warn = options.warn ?? ((message: string) => console.error(message));
   const openSpans = new OpenSpanTracker();
+  // Counts what each network exporter delivers; one line per backend at shutdown.
+  const deliveries = new DeliveryReports();
 
   const tracerProvider = new BasicTracerProvider({
     resource,
@@ -109,7 +113,7 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
     spanProcessors: [
       openSpans,
       ...(options.spanProcessors ?? []),
-      ...buildSpanProcessors(env.exporters ?? options.exporters ?? ["tree"], { env, treeView: options.treeView }),
+      ...buildSpanProcessors(env.exporters ?? options.exporters ?? ["tree"], { env, treeView: options.treeView, deliveries }),
       ...(options.spanExporters ?? []).map((exporter) => new SimpleSpanProcessor(exporter)),
     ],
   });
@@ -118,6 +122,8 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
   const meterProvider = new MeterProvider({ resource, readers, views: options.views ?? [] });
 
   const register = options.register ?? true;
+  // The SDK's own log (diag), level from OTEL_LOG_LEVEL: export errors are not silent.
+  const uninstallDiagnostics = register ? installDiagnostics(options.env ?? process.env, warn) : undefined;
   if (register) registerGlobals(tracerProvider, meterProvider);
 
   const timeoutMs = options.shutdownTimeoutMs ?? 5000;
@@ -141,13 +147,17 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
           timeoutMs,
         );
         if (neverEnded) warn(neverEnded);
-        if (!finished) {
+        // Also frees sockets to backends that never answered: they would keep the process alive.
+        const lost = deliveries.close({ gaveUp: !finished, waitedMs: timeoutMs });
+        for (const line of lost) warn(line);
+        if (!finished && lost.length === 0) {
           warn(
             `⚠ telemetry shutdown gave up after ${timeoutMs} ms: an exporter's backend did not answer, ` +
               `so spans still queued were not delivered. Is the backend running? (see docs: troubleshooting)`,
           );
         }
         if (register) unregisterGlobals();
+        uninstallDiagnostics?.();
       })();
       return stopped;
     },

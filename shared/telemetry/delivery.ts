@@ -1,0 +1,274 @@
+/**
+ * Delivery reporting: how many spans reached each backend, and why the others
+ * did not.
+ *
+ * Out of the box the SDK loses spans quietly: an exporter that cannot reach
+ * its backend hands a FAILED result to the BatchSpanProcessor, which passes
+ * the error to the global error handler and moves on; a full batch queue
+ * drops spans with a debug message; a backend that accepts the connection
+ * and never answers leaves a socket open that can keep the process alive
+ * after shutdown() has given up. This module turns all of that into one
+ * line per backend at shutdown, e.g.
+ *
+ *   ⚠ zipkin: 12 of 12 spans not delivered to http://127.0.0.1:9411/api/v2/spans:
+ *     connection refused (is Zipkin running? docker compose up zipkin)
+ *
+ * Three small pieces, all plain SDK interfaces:
+ *   - DeliveryReport: the counts for one backend;
+ *   - ReportingExporter: a SpanExporter wrapper that counts each export's result;
+ *   - ReportingBatchProcessor: the BatchSpanProcessor, plus a count of the spans
+ *     it was given, so spans it never handed to the exporter (queue full, or
+ *     still queued when shutdown gave up) are counted too.
+ */
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import type { ClientRequest } from "node:http";
+import { TraceFlags, type Context } from "@opentelemetry/api";
+import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
+import {
+  BatchSpanProcessor,
+  type BufferConfig,
+  type ReadableSpan,
+  type Span,
+  type SpanExporter,
+  type SpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+
+export interface DeliveryTarget {
+  /** "zipkin", "jaeger" or "otlp": the name the learner wrote in OTEL_TRACES_EXPORTER. */
+  backend: string;
+  /** Where spans go, as the learner would type it (a URL, or udp://host:port). */
+  endpoint: string;
+  /** What to try when nothing gets through, e.g. "is Zipkin running? docker compose up zipkin". */
+  hint: string;
+  /** UDP cannot tell whether anything received the spans: say "sent", never "delivered". */
+  unconfirmed?: boolean;
+}
+
+/** Export errors the reporter has already counted; the global error handler can skip them. */
+export const countedErrors = new WeakSet<object>();
+
+/** Thrown into a request we abort because its backend never answered. */
+export class NoAnswerError extends Error {
+  override name = "NoAnswerError";
+}
+
+export class DeliveryReport {
+  /** Sampled spans given to the batch processor. */
+  ended = 0;
+  /** Spans the processor handed to the exporter. */
+  handed = 0;
+  delivered = 0;
+  /** Spans lost per reason ("connection refused", "HTTP 503", ...). */
+  readonly lost = new Map<string, number>();
+  private frozen = false;
+
+  constructor(readonly target: DeliveryTarget) {}
+
+  recordResult(count: number, result: ExportResult): void {
+    if (this.frozen) return;
+    if (result.code === ExportResultCode.SUCCESS) {
+      this.delivered += count;
+      return;
+    }
+    if (result.error) countedErrors.add(result.error);
+    this.addLoss(explainExportError(result.error), count);
+  }
+
+  private addLoss(reason: string, count: number): void {
+    if (count > 0) this.lost.set(reason, (this.lost.get(reason) ?? 0) + count);
+  }
+
+  /**
+   * Stops counting and settles the books: spans handed over with no answer
+   * yet were never answered; spans given to the processor and never handed
+   * over were dropped (full queue) or still queued when shutdown gave up.
+   * Later callbacks (from requests we are about to abort) change nothing.
+   */
+  freeze({ gaveUp, waitedMs }: { gaveUp: boolean; waitedMs: number }): void {
+    if (this.frozen) return;
+    const answered = this.delivered + [...this.lost.values()].reduce((a, b) => a + b, 0);
+    this.addLoss(
+      gaveUp
+        ? `the backend accepted the connection but did not answer before shutdown gave up after ${waitedMs} ms`
+        : "the backend accepted the connection but never answered",
+      this.handed - answered,
+    );
+    this.addLoss(
+      gaveUp ? "still queued when shutdown gave up" : "dropped by the batch processor: its queue was full (maxQueueSize)",
+      this.ended - this.handed,
+    );
+    this.frozen = true;
+  }
+
+  /** One line for the learner, or undefined when there is nothing to say. */
+  summary(): string | undefined {
+    const { backend, endpoint, hint, unconfirmed } = this.target;
+    const lostCount = [...this.lost.values()].reduce((a, b) => a + b, 0);
+    if (lostCount === 0) {
+      if (!unconfirmed || this.ended === 0) return undefined;
+      return `ℹ ${backend}: ${this.delivered} spans sent to ${endpoint} over UDP, which gives no delivery signal: check the Jaeger UI to see whether they arrived.`;
+    }
+    const reasons = [...this.lost].map(([reason, count]) => (this.lost.size > 1 ? `${count} ${reason}` : reason)).join("; ");
+    const noneArrived = this.delivered === 0;
+    return `⚠ ${backend}: ${lostCount} of ${this.ended} spans not delivered to ${endpoint}: ${reasons}${noneArrived ? ` (${hint})` : ""}`;
+  }
+}
+
+/** A short, human reason for a failed export; the exporters word their errors differently. */
+export function explainExportError(error: unknown): string {
+  if (error instanceof NoAnswerError) return error.message;
+  const err = error as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof err?.code === "string" ? err.code : "";
+  const message = typeof err?.message === "string" ? err.message : String(error ?? "");
+  const status = typeof err?.code === "number" ? err.code : Number(/\b(?:status code from zipkin:|HTTP) (\d{3})\b/.exec(message)?.[1]);
+  if (status >= 400) return `HTTP ${status}${status === 503 ? " (service unavailable)" : ""}`;
+  if (code === "ECONNREFUSED" || /ECONNREFUSED/.test(message)) return "connection refused";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || /ENOTFOUND|EAI_AGAIN/.test(message)) return "host not found";
+  if (code === "ECONNRESET" || /ECONNRESET|socket hang up/.test(message)) return "the backend closed the connection";
+  if (/timed? ?out/i.test(message)) return "timed out waiting for the backend";
+  if (/retryable/i.test(message)) return "the backend kept asking to retry later (HTTP 429/502/503/504)";
+  return message.split("\n")[0] || "export failed";
+}
+
+/** Counts what happens to every batch the processor hands over. */
+export class ReportingExporter implements SpanExporter {
+  constructor(
+    private readonly inner: SpanExporter,
+    readonly report: DeliveryReport,
+  ) {}
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this.report.handed += spans.length;
+    this.inner.export(spans, (result) => {
+      this.report.recordResult(spans.length, result);
+      resultCallback(result);
+    });
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+/** A BatchSpanProcessor that also counts the spans it receives (the ones it would queue). */
+export class ReportingBatchProcessor implements SpanProcessor {
+  private readonly batch: BatchSpanProcessor;
+
+  constructor(
+    exporter: SpanExporter,
+    config: BufferConfig,
+    readonly report: DeliveryReport,
+  ) {
+    this.batch = new BatchSpanProcessor(new ReportingExporter(exporter, report), config);
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    this.batch.onStart(span, parentContext);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    // The same test the batch processor makes: unsampled spans are never queued.
+    if (span.spanContext().traceFlags & TraceFlags.SAMPLED) this.report.ended += 1;
+    this.batch.onEnd(span);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.batch.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.batch.shutdown();
+  }
+}
+
+/**
+ * HTTP requests to the backends, as they go out. The exporters create their
+ * own requests (Zipkin's even uses the global agent), so we watch Node's
+ * documented `http.client.request.start` diagnostics channel and keep the
+ * ones aimed at a watched endpoint until they close. At shutdown, requests
+ * still waiting for an answer are destroyed: an open socket is a live handle,
+ * and it would keep the process running after the work is done.
+ */
+class InFlightRequests {
+  private readonly endpoints = new Map<string, number>();
+  private readonly requests = new Set<ClientRequest>();
+  private readonly onStart = (message: unknown): void => {
+    const request = (message as { request: ClientRequest }).request;
+    if (!this.endpoints.has(keyOfRequest(request))) return;
+    this.requests.add(request);
+    request.once("close", () => this.requests.delete(request));
+  };
+
+  watch(endpoint: string): void {
+    const key = keyOfUrl(endpoint);
+    if (this.endpoints.size === 0) subscribe("http.client.request.start", this.onStart);
+    this.endpoints.set(key, (this.endpoints.get(key) ?? 0) + 1);
+  }
+
+  /** Destroys the requests to `endpoint` still open, and stops watching it. */
+  abandon(endpoint: string, reason: string): number {
+    const key = keyOfUrl(endpoint);
+    let aborted = 0;
+    for (const request of this.requests) {
+      if (keyOfRequest(request) !== key) continue;
+      request.destroy(new NoAnswerError(reason));
+      this.requests.delete(request);
+      aborted += 1;
+    }
+    const left = (this.endpoints.get(key) ?? 1) - 1;
+    if (left > 0) this.endpoints.set(key, left);
+    else this.endpoints.delete(key);
+    if (this.endpoints.size === 0) unsubscribe("http.client.request.start", this.onStart);
+    return aborted;
+  }
+}
+
+function keyOfUrl(endpoint: string): string {
+  const url = new URL(endpoint);
+  return `${url.host}${url.pathname}`;
+}
+
+function keyOfRequest(request: ClientRequest): string {
+  return `${String(request.getHeader("host") ?? request.host)}${request.path.split("?")[0]}`;
+}
+
+const inFlight = new InFlightRequests();
+
+/** All the delivery reports of one setupTelemetry(), closed together at shutdown. */
+export class DeliveryReports {
+  private readonly reports: DeliveryReport[] = [];
+
+  add(target: DeliveryTarget): DeliveryReport {
+    const report = new DeliveryReport(target);
+    this.reports.push(report);
+    if (!target.unconfirmed) inFlight.watch(target.endpoint);
+    return report;
+  }
+
+  get size(): number {
+    return this.reports.length;
+  }
+
+  /**
+   * Called once the providers have shut down, or once shutdown gave up:
+   * settles every report, frees the sockets of backends that never
+   * answered, and returns one line per backend that lost spans.
+   */
+  close({ gaveUp, waitedMs }: { gaveUp: boolean; waitedMs: number }): string[] {
+    const lines: string[] = [];
+    for (const report of this.reports) {
+      report.freeze({ gaveUp, waitedMs });
+      if (!report.target.unconfirmed) {
+        inFlight.abandon(report.target.endpoint, `no answer within ${waitedMs} ms`);
+      }
+      const line = report.summary();
+      if (line) lines.push(line);
+    }
+    this.reports.length = 0;
+    return lines;
+  }
+}
