@@ -1,0 +1,319 @@
+/**
+ * Lesson 08 tests. `npm run verify -- 08` runs them against your
+ * lessons/08-group-chat.ts; one describe per task in lessons/08-group-chat.md,
+ * then one that checks the whole trace once every task is done.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { MetricData } from "@opentelemetry/sdk-metrics";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { Agent, FakeLLM, RateLimitError, type ChatRequest, type ChatResponse } from "../shared/agents/index.ts";
+import {
+  assertChildOf,
+  assertTraceShape,
+  findSpan,
+  loadLesson,
+  parentOf,
+  spanId,
+  spansNamed,
+  statusName,
+  traceId,
+  useTestTelemetry,
+} from "../shared/testing/index.ts";
+import type * as Lesson from "./08-group-chat.ts";
+
+const lesson = await loadLesson<typeof Lesson>(import.meta.url);
+
+const TOPIC = "讨论AI的未来发展";
+const WORKFLOW = "invoke_workflow 技术讨论组";
+const config = (maxRounds = 3) => ({ groupId: "tech_discussion", name: "技术讨论组", maxRounds });
+const llm = (options: ConstructorParameters<typeof FakeLLM>[0] = {}) => new FakeLLM({ latencyMs: 0, ...options });
+const alwaysRateLimited = () => llm({ failWhen: () => "rate_limit" });
+
+/** A plain (untraced) agent that starts one span of the test's own inside its model call: where does it land? */
+class ProbeAgent extends Agent {
+  protected override async chat(request: ChatRequest): Promise<ChatResponse> {
+    trace.getTracer("probe").startSpan(`probe ${this.name}`).end();
+    return super.chat(request);
+  }
+}
+
+/** The seed's group with plain agents: no chat spans, whatever task 4 looks like. */
+function plainChat(maxRounds = 3, advisorLlm = llm({ seed: 2 })) {
+  return new lesson.TracedGroupChat(config(maxRounds))
+    .addAgent(new Agent("expert", "gpt-4", { llm: llm({ seed: 1 }) }), "专家")
+    .addAgent(new Agent("advisor", "gpt-4o-mini", { llm: advisorLlm }), "顾问");
+}
+
+/** Walks up the parents: is `ancestor` above `span`? */
+function isDescendant(spans: readonly ReadableSpan[], span: ReadableSpan, ancestor: ReadableSpan): boolean {
+  for (let current = parentOf(spans, span); current; current = parentOf(spans, current)) {
+    if (spanId(current) === spanId(ancestor)) return true;
+  }
+  return false;
+}
+
+function dataPoints(all: MetricData[], name: string) {
+  const metric = all.find((m) => m.descriptor.name === name);
+  return metric?.dataPoints ?? [];
+}
+
+function sumOf(all: MetricData[], name: string, attributes: Record<string, string>): number {
+  return dataPoints(all, name)
+    .filter((point) => Object.entries(attributes).every(([key, value]) => point.attributes[key] === value))
+    .reduce((sum, point) => sum + (point.value as number), 0);
+}
+
+describe("Task 1: one session span per message", () => {
+  const telemetry = useTestTelemetry();
+
+  it(`records "${WORKFLOW}" as the root, with the GenAI workflow attributes`, async () => {
+    const chat = plainChat();
+    const session = chat.startSession();
+    const result = await chat.processMessage(TOPIC);
+    const span = findSpan(telemetry.spans(), WORKFLOW);
+    assert.equal(span.parentSpanContext, undefined, "🚨 the session span should be the root of its trace");
+    assert.equal(span.kind, SpanKind.INTERNAL, "🚨 the workflow runs in this process: SpanKind.INTERNAL");
+    assert.equal(span.attributes["gen_ai.operation.name"], "invoke_workflow", "🚨 set gen_ai.operation.name to GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW");
+    assert.equal(span.attributes["gen_ai.workflow.name"], "技术讨论组", "🚨 set gen_ai.workflow.name (ATTR_GEN_AI_WORKFLOW_NAME) to config.name");
+    assert.equal(
+      span.attributes["gen_ai.conversation.id"],
+      session.id,
+      "🚨 gen_ai.conversation.id should be the session id: it is what joins every message of one conversation",
+    );
+    assert.equal(result.sessionId, session.id, "🚨 processMessage should still return the discussion's result");
+  });
+
+  it("adds the events message_received and max_rounds_reached", async () => {
+    const result = await plainChat(3).processMessage(TOPIC);
+    assert.equal(result.stoppedBy, "max_rounds", "(test fixture: this discussion is expected to run to the limit)");
+    const names = findSpan(telemetry.spans(), WORKFLOW).events.map((event) => event.name);
+    assert.ok(names.includes("message_received"), `🚨 no "message_received" event on the session span (events: ${names.join(", ") || "none"}): span.addEvent("message_received", {...})`);
+    assert.ok(names.includes("max_rounds_reached"), `🚨 no "max_rounds_reached" event: add it when result.stoppedBy === "max_rounds"`);
+  });
+
+  it("is the active span while the rounds run: everything inside joins its trace", async () => {
+    const chat = new lesson.TracedGroupChat(config(1)).addAgent(new ProbeAgent("expert", "gpt-4", { llm: llm() }), "专家");
+    await chat.processMessage(TOPIC);
+    const spans = telemetry.spans();
+    const workflow = findSpan(spans, WORKFLOW);
+    const probe = findSpan(spans, "probe expert");
+    assert.ok(
+      traceId(probe) === traceId(workflow) && isDescendant(spans, probe, workflow),
+      "🚨 a span started during the discussion is not inside the session span: use tracer.startActiveSpan() so the session span is active while super.processMessage() runs",
+    );
+    assert.ok(workflow.ended, "🚨 end the session span");
+  });
+});
+
+describe("Task 2: a span per round", () => {
+  const telemetry = useTestTelemetry();
+
+  it('names every round "group_chat.round" and numbers it with group_chat.round.number', async () => {
+    const test = telemetry.tracer();
+    await test.startActiveSpan("test session", async (parent) => {
+      await plainChat(3).processMessage(TOPIC);
+      parent.end();
+    });
+    const spans = telemetry.spans();
+    const rounds = spansNamed(spans, "group_chat.round");
+    const roundLike = spans.filter((span) => /round/i.test(span.name)).map((span) => span.name);
+    assert.equal(rounds.length, 3, `🚨 expected 3 spans named "group_chat.round", found ${rounds.length} (round-like spans: ${roundLike.join(", ") || "none"}). The number goes in an attribute, not the name.`);
+    assert.deepEqual(
+      rounds.map((span) => span.attributes["group_chat.round.number"]).sort(),
+      [1, 2, 3],
+      "🚨 each round span needs group_chat.round.number (a number: 1, 2, 3)",
+    );
+    const parents = new Set(rounds.map((span) => span.parentSpanContext?.spanId));
+    assert.equal(parents.size, 1, "🚨 the rounds should be siblings under one parent: each round starts in the session's context, not inside the previous round");
+    assert.ok(rounds.every((span) => traceId(span) === traceId(findSpan(spans, "test session"))), "🚨 the rounds left the caller's trace");
+  });
+
+  it("adds round_completed with the reply and failure counts, and ends the span", async () => {
+    const chat = plainChat();
+    chat.startSession();
+    await chat.runRound(2, TOPIC);
+    const round = findSpan(telemetry.spans(), "group_chat.round");
+    const event = round.events.find((e) => e.name === "round_completed");
+    assert.ok(event, '🚨 no "round_completed" event on the round span');
+    assert.equal(event.attributes?.["group_chat.replies"], 2, "🚨 round_completed should carry group_chat.replies (how many agents answered)");
+    assert.equal(round.attributes["group_chat.failed_agents"], 0, "🚨 set group_chat.failed_agents on the round span");
+  });
+
+  it("is the active span while the agents answer", async () => {
+    const chat = new lesson.TracedGroupChat(config(1)).addAgent(new ProbeAgent("expert", "gpt-4", { llm: llm() }), "专家");
+    chat.startSession();
+    await chat.runRound(1, TOPIC);
+    const spans = telemetry.spans();
+    assert.ok(
+      isDescendant(spans, findSpan(spans, "probe expert"), findSpan(spans, "group_chat.round")),
+      "🚨 the agents' work is not inside the round span: start it with startActiveSpan()",
+    );
+  });
+});
+
+describe("Task 3: an invoke_agent span per agent turn", () => {
+  const telemetry = useTestTelemetry();
+
+  it("records one invoke_agent span per agent, siblings in parallel (none nested in another)", async () => {
+    const chat = plainChat();
+    chat.startSession();
+    await telemetry.tracer().startActiveSpan("test round", async (parent) => {
+      await chat.runRound(1, TOPIC);
+      parent.end();
+    });
+    const spans = telemetry.spans();
+    const expert = findSpan(spans, "invoke_agent expert");
+    const advisor = findSpan(spans, "invoke_agent advisor");
+    assert.notEqual(parentOf(spans, advisor)?.name, "invoke_agent expert", "🚨 invoke_agent advisor is nested under invoke_agent expert: each parallel turn needs its own span active in its own branch (startActiveSpan)");
+    assert.notEqual(parentOf(spans, expert)?.name, "invoke_agent advisor", "🚨 invoke_agent expert is nested under invoke_agent advisor");
+    assert.equal(expert.parentSpanContext?.spanId, advisor.parentSpanContext?.spanId, "🚨 both agents of a round should have the same parent");
+    assert.ok(isDescendant(spans, expert, findSpan(spans, "test round")), "🚨 the agent spans left the caller's trace");
+  });
+
+  it("sets the GenAI agent attributes, the conversation id and the token usage", async () => {
+    const chat = plainChat();
+    const session = chat.startSession();
+    const reply = await chat.askAgent(chat.members[0]!, TOPIC, 1);
+    const span = findSpan(telemetry.spans(), "invoke_agent expert");
+    assert.equal(span.kind, SpanKind.INTERNAL, "🚨 the agent runs in this process: SpanKind.INTERNAL");
+    assert.equal(span.attributes["gen_ai.operation.name"], "invoke_agent");
+    assert.equal(span.attributes["gen_ai.agent.name"], "expert", "🚨 set gen_ai.agent.name");
+    assert.equal(span.attributes["gen_ai.request.model"], "gpt-4", "🚨 set gen_ai.request.model to the agent's model");
+    assert.equal(span.attributes["gen_ai.conversation.id"], session.id, "🚨 set gen_ai.conversation.id to the session id");
+    assert.equal(span.attributes["group_chat.agent.role"], "专家", "🚨 set group_chat.agent.role");
+    assert.equal(span.attributes["gen_ai.usage.output_tokens"], reply.usage.outputTokens, "🚨 put the reply's token usage on the agent span (gen_ai.usage.input_tokens / output_tokens)");
+  });
+
+  it("marks a failed turn ERROR with the exception, and rethrows", async () => {
+    const chat = plainChat(3, alwaysRateLimited());
+    chat.startSession();
+    await assert.rejects(chat.askAgent(chat.members[1]!, TOPIC, 1), RateLimitError, "🚨 the agent's error must still reach the caller: rethrow it");
+    const span = findSpan(telemetry.spans(), "invoke_agent advisor");
+    assert.equal(statusName(span.status.code), "ERROR", "🚨 the failed agent span should have status ERROR (recordSpanError, lesson 04)");
+    assert.ok(span.events.some((event) => event.name === "exception"), "🚨 record the exception on the span");
+    assert.equal(span.attributes["error.type"], "rate_limit_exceeded", "🚨 set error.type (recordSpanError does)");
+  });
+});
+
+describe("Task 4: chat spans for the model calls", () => {
+  const telemetry = useTestTelemetry();
+
+  it("records a CLIENT span `chat {model}` with GenAI attributes and token usage", async () => {
+    const agent = new lesson.TracedLlmAgent("expert", "gpt-4", { llm: llm() });
+    const reply = await agent.processMessage("tech_discussion", TOPIC);
+    const span = findSpan(telemetry.spans(), "chat gpt-4");
+    assert.equal(span.kind, SpanKind.CLIENT, "🚨 a model call leaves the process: SpanKind.CLIENT (tracedChat does this)");
+    assert.equal(span.attributes["gen_ai.operation.name"], "chat");
+    assert.equal(span.attributes["gen_ai.usage.input_tokens"], reply.usage.inputTokens);
+    assert.equal(span.attributes["gen_ai.usage.output_tokens"], reply.usage.outputTokens);
+  });
+
+  it("marks a failed model call ERROR", async () => {
+    const agent = new lesson.TracedLlmAgent("advisor", "gpt-4o-mini", { llm: alwaysRateLimited() });
+    await assert.rejects(agent.processMessage("tech_discussion", TOPIC), RateLimitError);
+    assert.equal(statusName(findSpan(telemetry.spans(), "chat gpt-4o-mini").status.code), "ERROR");
+  });
+});
+
+describe("Task 5: one agent's failure stays one agent's failure", () => {
+  const telemetry = useTestTelemetry();
+
+  it("keeps the round going when one agent fails: the others' replies count", async () => {
+    const chat = plainChat(3, alwaysRateLimited());
+    chat.startSession();
+    const round = await chat.gatherReplies(1, TOPIC);
+    assert.deepEqual(round.replies.map((reply) => reply.agent), ["expert"]);
+    assert.deepEqual(round.failures.map((failure) => failure.agent), ["advisor"], "🚨 the failed agent should be listed in the round's failures");
+  });
+
+  it("runs the discussion to max rounds even though one agent fails every time", async () => {
+    let result;
+    try {
+      result = await plainChat(3, alwaysRateLimited()).processMessage(TOPIC);
+    } catch (err) {
+      assert.fail(`🚨 one agent's rate limit ended the whole chat (${(err as Error).message}). Promise.all rejects at the first error: use Promise.allSettled.`);
+    }
+    assert.equal(result.rounds.length, 3);
+    assert.equal(result.stoppedBy, "max_rounds");
+    assert.equal(result.responses.length, 3, "🚨 the expert's replies should all be there");
+    assert.equal(result.failures.length, 3);
+    const errors = telemetry.spans().filter((span) => span.status.code === SpanStatusCode.ERROR && !/advisor|gpt-4o-mini/.test(span.name));
+    assert.deepEqual(errors.map((span) => span.name), [], "🚨 only the failing agent's spans should be ERROR: a partial failure is not a failed session");
+  });
+
+  it("fails the round only when every agent failed", async () => {
+    const chat = new lesson.TracedGroupChat(config(2)).addAgent(new Agent("advisor", "gpt-4o-mini", { llm: alwaysRateLimited() }), "顾问");
+    chat.startSession();
+    await assert.rejects(chat.gatherReplies(1, TOPIC), "🚨 with nobody answering the round cannot go on: reject");
+  });
+});
+
+describe("Task 6: per-agent metrics", () => {
+  const telemetry = useTestTelemetry();
+
+  it("counts requests, tokens and errors by gen_ai.agent.name", async () => {
+    const chat = plainChat(3, alwaysRateLimited());
+    chat.startSession();
+    const [expert, advisor] = chat.members;
+    const first = await chat.askAgent(expert!, TOPIC, 1);
+    const second = await chat.askAgent(expert!, `${TOPIC}?`, 2);
+    await assert.rejects(chat.askAgent(advisor!, TOPIC, 1));
+    const all = await telemetry.collectMetrics();
+    const names = all.map((m) => m.descriptor.name).filter((name) => name.startsWith("group_chat."));
+    assert.equal(
+      sumOf(all, "group_chat.agent.requests", { "gen_ai.agent.name": "expert" }),
+      2,
+      `🚨 group_chat.agent.requests for expert should be 2 (metrics with data: ${names.join(", ") || "none"}). instruments.requests.add(1, { "gen_ai.agent.name": ... })`,
+    );
+    assert.equal(sumOf(all, "group_chat.agent.requests", { "gen_ai.agent.name": "advisor" }), 1, "🚨 count failed turns as requests too");
+    assert.equal(
+      sumOf(all, "group_chat.agent.tokens", { "gen_ai.agent.name": "expert", "gen_ai.token.type": "output" }),
+      first.usage.outputTokens + second.usage.outputTokens,
+      '🚨 group_chat.agent.tokens should add the output tokens with gen_ai.token.type "output"',
+    );
+    assert.equal(
+      sumOf(all, "group_chat.agent.tokens", { "gen_ai.agent.name": "expert", "gen_ai.token.type": "input" }),
+      first.usage.inputTokens + second.usage.inputTokens,
+      '🚨 group_chat.agent.tokens should add the input tokens with gen_ai.token.type "input"',
+    );
+    assert.equal(sumOf(all, "group_chat.agent.errors", { "gen_ai.agent.name": "advisor", "error.type": "rate_limit_exceeded" }), 1, "🚨 count the failure in group_chat.agent.errors with error.type");
+    assert.equal(sumOf(all, "group_chat.agent.errors", { "gen_ai.agent.name": "expert" }), 0, "🚨 the expert did not fail");
+    const sessionAttribute = [...dataPoints(all, "group_chat.agent.requests")].some((point) => "gen_ai.conversation.id" in point.attributes);
+    assert.ok(!sessionAttribute, "🚨 no session id on metrics: every session would become a new time series");
+  });
+});
+
+describe("The whole trace (every task together)", () => {
+  const telemetry = useTestTelemetry();
+
+  it("one connected trace per session: workflow → rounds → parallel agents → chat, one agent failing in round 2", async () => {
+    const chat = lesson.createSeedGroupChat();
+    const session = chat.startSession();
+    const result = await chat.processMessage(TOPIC);
+    assert.equal(result.rounds.length, 5);
+    const spans = telemetry.spans();
+    const round = `
+      group_chat.round
+        invoke_agent advisor
+          chat gpt-4o-mini
+        invoke_agent expert
+          chat gpt-4`;
+    assertTraceShape(spans, `${WORKFLOW}${round.repeat(5).replace(/\n      /g, "\n        ")}`);
+    const workflow = findSpan(spans, WORKFLOW);
+    assert.ok(spans.every((span) => traceId(span) === traceId(workflow)), "🚨 every span of the session should be in one trace");
+
+    for (const agentSpan of spansNamed(spans, /^invoke_agent /)) {
+      assertChildOf(spans, agentSpan, parentOf(spans, agentSpan)!);
+      assert.equal(parentOf(spans, agentSpan)?.name, "group_chat.round", `🚨 ${agentSpan.name} should sit directly under its round`);
+      assert.equal(agentSpan.attributes["gen_ai.conversation.id"], session.id);
+    }
+    const failed = spans.filter((span) => span.status.code === SpanStatusCode.ERROR).map((span) => span.name).sort();
+    assert.deepEqual(failed, ["chat gpt-4o-mini", "invoke_agent advisor"], "🚨 exactly the advisor's round-2 turn should be ERROR");
+    const round2 = spansNamed(spans, "group_chat.round").find((span) => span.attributes["group_chat.round.number"] === 2)!;
+    assert.equal(round2.attributes["group_chat.failed_agents"], 1);
+    assert.equal(workflow.attributes["group_chat.failed_agents"], 1);
+    assert.equal(statusName(workflow.status.code), "UNSET", "🚨 the session went on: one failed turn is not a failed session");
+  });
+});
