@@ -1,0 +1,275 @@
+/**
+ * Lesson 03 tests. `npm run verify -- 03` runs them against your
+ * lessons/03-propagation.ts; one describe per task in lessons/03-propagation.md.
+ *
+ * Two "services" per test: the global test provider plays the agent gateway,
+ * a second provider the LLM service, each with its own service.name. They
+ * talk over real HTTP on 127.0.0.1. Each task is checked against a correct
+ * peer written here, so your client is tested against a known-good server
+ * and your server against a known-good client.
+ */
+import { afterEach, beforeEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { IncomingHttpHeaders } from "node:http";
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Tracer } from "@opentelemetry/api";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { FakeLLM } from "../shared/agents/index.ts";
+import { listen, postJson, sendJson, type RunningServer } from "../shared/http/index.ts";
+import { kindName, loadLesson, names, serviceOf, useTestTelemetry } from "../shared/testing/index.ts";
+import type * as Lesson from "./03-propagation.ts";
+
+const lesson = await loadLesson<typeof Lesson>(import.meta.url);
+const CALL = { model: "gpt-4", question: "How do traces cross service boundaries?" };
+
+/** The second service of each test: its own provider and service.name, not registered globally. */
+function useLlmService() {
+  let current: { provider: BasicTracerProvider; exporter: InMemorySpanExporter } | undefined;
+  beforeEach(() => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ "service.name": "llm-service" }),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    current = { provider, exporter };
+  });
+  afterEach(async () => {
+    await current?.provider.shutdown();
+    current = undefined;
+  });
+  return {
+    tracer: (): Tracer => current!.provider.getTracer("test.llm-service"),
+    spans: (): ReadableSpan[] => current!.exporter.getFinishedSpans(),
+  };
+}
+
+/** Servers started by a test, closed after it whatever happened. */
+function useServers() {
+  const running: RunningServer[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((server) => server.close()));
+  });
+  return async (start: Promise<RunningServer>) => {
+    const server = await start;
+    running.push(server);
+    return server;
+  };
+}
+
+function onlySpanOfKind(spans: readonly ReadableSpan[], kind: SpanKind, service: string): ReadableSpan {
+  const found = spans.filter((span) => span.kind === kind && !span.name.startsWith("chat "));
+  if (found.length === 1) return found[0]!;
+  assert.fail(
+    `🚨 expected one ${kindName(kind)} span in ${service}, found ${found.length}. Its spans: ${names(spans)} ` +
+      `(kinds ${spans.map((span) => kindName(span.kind)).join(", ") || "-"}).\n` +
+      `   Start the span with { kind: SpanKind.${kindName(kind)} }.`,
+  );
+}
+
+describe("Task 1: inject the context into the request", () => {
+  const gateway = useTestTelemetry({ serviceName: "agent-gateway" });
+  const llmService = useLlmService();
+  const start = useServers();
+
+  /** A correct LLM service: it extracts the context and starts its SERVER span under it. */
+  async function startPeer(received: IncomingHttpHeaders[]) {
+    return start(
+      listen((req, res) => {
+        received.push(req.headers);
+        const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+        llmService.tracer().startSpan("POST /v1/chat", { kind: SpanKind.SERVER }, parent).end();
+        sendJson(res, 200, { content: "ok", model: "gpt-4", userId: null });
+      }),
+    );
+  }
+
+  it("sends a traceparent header that names the CLIENT span", async () => {
+    const received: IncomingHttpHeaders[] = [];
+    const peer = await startPeer(received);
+    const answer = await lesson.askLlmService(peer.url, CALL, gateway.tracer());
+    assert.equal(answer.content, "ok", "🚨 askLlmService should return the service's answer");
+    const client = onlySpanOfKind(gateway.spans(), SpanKind.CLIENT, "agent-gateway");
+    const { traceId, spanId } = client.spanContext();
+    assert.ok(
+      received[0]?.traceparent,
+      `🚨 the request reached the LLM service without a traceparent header (headers: ${Object.keys(received[0] ?? {}).join(", ")}).\n` +
+        "   Inside the CLIENT span, call propagation.inject(context.active(), headers) before sending.",
+    );
+    assert.equal(
+      received[0].traceparent,
+      `00-${traceId}-${spanId}-01`,
+      "🚨 traceparent should be 00-<the CLIENT span's trace id>-<its span id>-01: inject the *active* context, inside the span's callback.",
+    );
+  });
+
+  it("one trace across both services: the server's span is a child of the CLIENT span", async () => {
+    const peer = await startPeer([]);
+    await gateway.tracer().startActiveSpan("gateway.handle_message", async (root) => {
+      await lesson.askLlmService(peer.url, CALL, gateway.tracer());
+      root.end();
+    });
+    const client = onlySpanOfKind(gateway.spans(), SpanKind.CLIENT, "agent-gateway");
+    const server = onlySpanOfKind(llmService.spans(), SpanKind.SERVER, "llm-service");
+    assert.notEqual(serviceOf(client), serviceOf(server), "the two sides should be two services");
+    assert.equal(
+      server.spanContext().traceId,
+      client.spanContext().traceId,
+      "🚨 the LLM service's span is in a different trace from the gateway's: no trace context crossed the wire. Inject it into the request headers.",
+    );
+    assert.equal(server.parentSpanContext?.spanId, client.spanContext().spanId, "🚨 the server span's parent should be the CLIENT span");
+    assert.equal(server.parentSpanContext?.isRemote, true, "the parent came over the network, so it is marked remote");
+  });
+
+  it("carries the active context's baggage as well", async () => {
+    const received: IncomingHttpHeaders[] = [];
+    const peer = await startPeer(received);
+    const ctx = propagation.setBaggage(context.active(), propagation.createBaggage({ "tenant.id": { value: "acme" } }));
+    await context.with(ctx, () => lesson.askLlmService(peer.url, CALL, gateway.tracer()));
+    assert.match(
+      String(received[0]?.baggage ?? ""),
+      /tenant\.id=acme/,
+      "🚨 no baggage header: inject context.active() (which holds the baggage), not a context you built yourself.",
+    );
+  });
+});
+
+describe("Task 2: extract the context on the server", () => {
+  const gateway = useTestTelemetry({ serviceName: "agent-gateway" });
+  const llmService = useLlmService();
+  const start = useServers();
+
+  const startService = () => start(lesson.startLlmService({ tracer: llmService.tracer(), llm: new FakeLLM() }));
+
+  /** What a correct gateway sends: a CLIENT span's context (and baggage) in the headers. */
+  async function callAsGateway(url: string, baggage?: string) {
+    return gateway.tracer().startActiveSpan("POST /v1/chat", { kind: SpanKind.CLIENT }, async (span) => {
+      const headers: Record<string, string> = {};
+      propagation.inject(context.active(), headers);
+      if (baggage) headers.baggage = baggage;
+      const response = await postJson(`${url}/v1/chat`, CALL, headers);
+      span.end();
+      return { response, client: span };
+    });
+  }
+
+  it("continues the caller's trace: the SERVER span's parent is the remote CLIENT span", async () => {
+    const service = await startService();
+    const { response } = await callAsGateway(service.url);
+    assert.equal(response.status, 200, `🚨 the LLM service answered ${response.status}: ${JSON.stringify(response.body)}`);
+    const client = onlySpanOfKind(gateway.spans(), SpanKind.CLIENT, "agent-gateway");
+    const server = onlySpanOfKind(llmService.spans(), SpanKind.SERVER, "llm-service");
+    assert.notEqual(serviceOf(server), serviceOf(client), "🚨 the server span should come from the LLM service's own tracer (service.name llm-service)");
+    assert.equal(
+      server.spanContext().traceId,
+      client.spanContext().traceId,
+      "🚨 the SERVER span started a new trace although the request carried a traceparent.\n" +
+        "   Extract it: const parent = propagation.extract(ROOT_CONTEXT, req.headers), and pass `parent` to startActiveSpan.",
+    );
+    assert.equal(server.parentSpanContext?.spanId, client.spanContext().spanId, "🚨 the SERVER span's parent should be the caller's CLIENT span");
+    assert.equal(server.parentSpanContext?.isRemote, true, "🚨 the parent should be the remote span extracted from the headers");
+  });
+
+  it("brings the baggage across: user.id from the baggage header is on the SERVER span", async () => {
+    const service = await startService();
+    const { response } = await callAsGateway(service.url, "user.id=alice");
+    assert.equal((response.body as Lesson.ChatAnswer).userId, "alice", "🚨 the service did not read user.id from the baggage: the baggage comes with the extracted context");
+    const server = onlySpanOfKind(llmService.spans(), SpanKind.SERVER, "llm-service");
+    assert.equal(server.attributes["user.id"], "alice", '🚨 the SERVER span should carry user.id, read from the extracted baggage');
+  });
+
+  it("a request without traceparent still succeeds and starts a new trace", async () => {
+    const service = await startService();
+    const response = await postJson(`${service.url}/v1/chat`, CALL);
+    assert.equal(response.status, 200, `🚨 a request without trace headers must still be served; got ${response.status}`);
+    const server = onlySpanOfKind(llmService.spans(), SpanKind.SERVER, "llm-service");
+    assert.equal(server.parentSpanContext, undefined, "🚨 with no traceparent the SERVER span should be a root (a new trace)");
+  });
+
+  for (const traceparent of [
+    "garbage",
+    "00-not-a-trace-id-at-all-01",
+    "00-00000000000000000000000000000000-0000000000000000-01",
+    "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+  ]) {
+    it(`a malformed traceparent (${traceparent.slice(0, 24)}…) still succeeds and starts a new trace`, async () => {
+      const service = await startService();
+      const response = await postJson(`${service.url}/v1/chat`, CALL, { traceparent, baggage: "%%;;==,,user.id" });
+      assert.equal(response.status, 200, `🚨 a bad traceparent must never fail the request; got ${response.status}: ${JSON.stringify(response.body)}`);
+      const server = onlySpanOfKind(llmService.spans(), SpanKind.SERVER, "llm-service");
+      assert.equal(server.parentSpanContext, undefined, `🚨 a malformed traceparent should be ignored: the SERVER span should start a new trace`);
+      assert.match(server.spanContext().traceId, /^(?!0{32})[0-9a-f]{32}$/, "🚨 the new trace needs a valid trace id of its own");
+    });
+  }
+});
+
+describe("Task 3: put the user in the baggage", () => {
+  const gateway = useTestTelemetry({ serviceName: "agent-gateway" });
+
+  it('adds a "user.id" entry to the context\'s baggage', () => {
+    const ctx = lesson.withUserBaggage(ROOT_CONTEXT, "user_123");
+    const entry = propagation.getBaggage(ctx)?.getEntry("user.id");
+    assert.equal(
+      entry?.value,
+      "user_123",
+      "🚨 no user.id in the baggage: return propagation.setBaggage(ctx, baggage.setEntry(\"user.id\", { value: userId })).",
+    );
+  });
+
+  it("keeps the entries already in the baggage", () => {
+    const before = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ "tenant.id": { value: "acme" } }));
+    const baggage = propagation.getBaggage(lesson.withUserBaggage(before, "user_123"));
+    assert.equal(baggage?.getEntry("user.id")?.value, "user_123", "🚨 no user.id in the baggage");
+    assert.equal(
+      baggage?.getEntry("tenant.id")?.value,
+      "acme",
+      "🚨 an entry set upstream was dropped: start from propagation.getBaggage(ctx) ?? propagation.createBaggage(), then setEntry().",
+    );
+  });
+
+  it("keeps the active span in the returned context", () => {
+    const span = gateway.tracer().startSpan("gateway.handle_message");
+    const ctx = lesson.withUserBaggage(trace.setSpan(ROOT_CONTEXT, span), "user_123");
+    span.end();
+    assert.ok(propagation.getBaggage(ctx)?.getEntry("user.id"), "🚨 no user.id in the baggage");
+    assert.equal(trace.getSpan(ctx), span, "🚨 the returned context lost its span: derive it from `ctx` (setBaggage(ctx, ...)), not from ROOT_CONTEXT.");
+  });
+});
+
+describe("Task 4: treat inbound baggage as untrusted", () => {
+  useTestTelemetry({ serviceName: "agent-gateway" });
+  const llmService = useLlmService();
+  const start = useServers();
+
+  const withBaggage = (value: string) => propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ "user.id": { value } }));
+
+  it("accepts a well-formed user id", () => {
+    assert.equal(lesson.userIdFromBaggage(withBaggage("user_123")), "user_123", "🚨 a plain user id like user_123 should be accepted");
+    assert.equal(lesson.userIdFromBaggage(ROOT_CONTEXT), undefined, "🚨 no baggage means no user id");
+  });
+
+  for (const [what, value] of [
+    ["markup", "<script>alert(1)</script>"],
+    ["8 KB of junk", "x".repeat(8192)],
+    ["spaces and quotes", 'alice" OR "1"="1'],
+    ["a line break", "alice\nlevel=admin"],
+    ["an empty value", ""],
+  ] as const) {
+    it(`rejects ${what}`, () => {
+      // assert.ok, not equal: a diff of 8 KB of junk would bury the message.
+      assert.ok(
+        lesson.userIdFromBaggage(withBaggage(value)) === undefined,
+        `🚨 user.id ${JSON.stringify(value.slice(0, 40))} was accepted: baggage comes from whoever sent the request.\n` +
+          "   Accept only what a user id looks like, e.g. /^[A-Za-z0-9_.-]{1,64}$/.",
+      );
+    });
+  }
+
+  it("does not record a rejected user.id on the SERVER span, and still serves the request", async () => {
+    const service = await start(lesson.startLlmService({ tracer: llmService.tracer(), llm: new FakeLLM() }));
+    const response = await postJson(`${service.url}/v1/chat`, CALL, { baggage: `user.id=${"x".repeat(300)}` });
+    assert.equal(response.status, 200, `🚨 an unacceptable baggage entry must not fail the request; got ${response.status}`);
+    for (const span of llmService.spans()) {
+      assert.equal(span.attributes["user.id"], undefined, `🚨 span "${span.name}" recorded a user.id the service should have rejected`);
+    }
+  });
+});
