@@ -1,0 +1,227 @@
+/**
+ * Lesson 12 · Privacy: traces of an AI agent without the user's data in them.
+ *
+ * Prompts and completions are user data: names, e-mail addresses, the API
+ * key someone pasted into a chat. Traces go to places with wider access and
+ * longer retention than the application's own database. So:
+ *   1. message content is off by default, and an operator opts in;
+ *   2. a span processor redacts secrets and personal data from names,
+ *      attributes and events before any exporter sees them;
+ *   3. span limits cap what one attribute can hold;
+ *   4. inbound baggage is cut to an allow-list at the trust boundary.
+ *
+ * Run it:    npx tsx lessons/12-privacy.ts
+ *            OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true npx tsx lessons/12-privacy.ts
+ * Check it:  npm run verify -- 12
+ * Read:      lessons/12-privacy.md
+ */
+import {
+  context,
+  propagation,
+  SpanKind,
+  trace,
+  type AttributeValue,
+  type Attributes,
+  type Context,
+} from "@opentelemetry/api";
+import type { ReadableSpan, Span, SpanLimits, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import {
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+} from "@opentelemetry/semantic-conventions/incubating";
+import { FAKE_PROVIDER_NAME, FakeLLM, type ChatRequest, type ChatResponse } from "../shared/agents/index.ts";
+import { findSensitive, redactText } from "../shared/privacy/index.ts";
+import { setupTelemetry } from "../shared/telemetry/index.ts";
+import { runMain } from "../shared/workbook/run-main.ts";
+
+/** The switch OpenTelemetry's GenAI instrumentations read (Python's openai-v2, JS's instrumentation-openai). */
+export const CAPTURE_CONTENT_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
+
+/** Task 1: is the operator asking for prompts and completions on spans? */
+export function captureMessageContent(env: Record<string, string | undefined> = process.env): boolean {
+  // TODO(1): Content is off unless the operator opts in: return true only when
+  //          env[CAPTURE_CONTENT_ENV] is "true" (any case). Newer instrumentations
+  //          also accept "span_only" and "span_and_event": accept those too.
+  // Always on: every prompt and completion goes to the trace backend.
+  return true;
+}
+
+/** The GenAI conventions' message shape: role plus a list of typed parts. */
+function asMessages(messages: Array<{ role: string; content: string }>, finishReason?: string): string {
+  return JSON.stringify(
+    messages.map((message) => ({
+      role: message.role,
+      parts: [{ type: "text", content: message.content }],
+      ...(finishReason ? { finish_reason: finishReason } : {}),
+    })),
+  );
+}
+
+/**
+ * A model call with a `chat {model}` CLIENT span, as the kit's tracedChat()
+ * does, plus the opt-in content: gen_ai.input.messages and
+ * gen_ai.output.messages, JSON strings in the conventions' format.
+ */
+export async function chat(llm: FakeLLM, request: ChatRequest, env: Record<string, string | undefined> = process.env): Promise<ChatResponse> {
+  const tracer = trace.getTracer("lesson-12");
+  return tracer.startActiveSpan(
+    `chat ${request.model}`,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        [ATTR_GEN_AI_OPERATION_NAME]: "chat",
+        [ATTR_GEN_AI_PROVIDER_NAME]: FAKE_PROVIDER_NAME,
+        [ATTR_GEN_AI_REQUEST_MODEL]: request.model,
+      },
+    },
+    async (span) => {
+      try {
+        const response = await llm.chat(request);
+        span.setAttributes({
+          [ATTR_GEN_AI_RESPONSE_ID]: response.id,
+          [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: response.usage.inputTokens,
+          [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: response.usage.outputTokens,
+        });
+        if (captureMessageContent(env)) {
+          span.setAttribute(ATTR_GEN_AI_INPUT_MESSAGES, asMessages(request.messages));
+          span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, asMessages([{ role: "assistant", content: response.content }], response.finishReason));
+        }
+        return response;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+function redactValue(value: AttributeValue | undefined): AttributeValue | undefined {
+  if (typeof value === "string") return redactText(value);
+  if (Array.isArray(value)) return value.map((item) => (typeof item === "string" ? redactText(item) : item)) as AttributeValue;
+  return value;
+}
+
+function redactAttributes(attributes: Attributes | undefined): Attributes | undefined {
+  if (!attributes) return attributes;
+  return Object.fromEntries(Object.entries(attributes).map(([key, value]) => [key, redactValue(value)]));
+}
+
+/**
+ * Task 2: a span processor that masks secrets and personal data before any
+ * exporter sees the span.
+ *
+ * Why onEnding(): the SDK calls it on every processor while the span is still
+ * writable, before any processor's onEnd(). Exporters hang off onEnd(), so
+ * each of them (also ones added later, or from OTEL_TRACES_EXPORTER) gets the
+ * redacted span, whatever the order of the processors. In onEnd() the span is
+ * read-only. (onEnding is marked experimental in SDK 2.x; the alternative is a
+ * wrapper that hands a redacted *copy* to one inner processor, which only
+ * protects the exporters you remember to wrap.)
+ */
+export class RedactingSpanProcessor implements SpanProcessor {
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnding(span: Span): void {
+    // TODO(2): Redact with redactText() everything that can carry user text:
+    //          the name (span.updateName), string and string-array attributes
+    //          (span.setAttribute), the status message, and each event's name
+    //          and attributes (span.events has no setter: replace its entries).
+    // Nothing is redacted yet: exporters receive the span exactly as written.
+  }
+
+  onEnd(_span: ReadableSpan): void {}
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Task 3: a cap on what any one attribute (or event attribute) can hold. */
+export function privacySpanLimits(): SpanLimits {
+  // TODO(3): Return span limits that cut every attribute value to at most
+  //          2048 characters (attributeValueLengthLimit) and keep at most 64
+  //          attributes per span (attributeCountLimit).
+  return {};
+}
+
+/** Baggage keys this service accepts from its callers. Everything else is dropped at the door. */
+export const ALLOWED_BAGGAGE_KEYS = ["tenant.id", "request.channel"] as const;
+const MAX_BAGGAGE_VALUE_LENGTH = 64;
+
+/** Task 4: read the caller's context, keeping only the baggage we trust. */
+export function acceptInboundContext(headers: Record<string, string | undefined>, parent: Context = context.active()): Context {
+  const extracted = propagation.extract(parent, headers);
+  // TODO(4): Baggage from outside is untrusted input: keep only the entries
+  //          whose key is in ALLOWED_BAGGAGE_KEYS and whose value is at most
+  //          64 characters; drop the rest (propagation.setBaggage / deleteBaggage).
+  return extracted;
+}
+
+/** A SERVER span for an inbound request that records the caller's baggage on the span (a common pattern). */
+export async function handleInbound<T>(headers: Record<string, string | undefined>, work: () => Promise<T>): Promise<T> {
+  const ctx = acceptInboundContext(headers);
+  const attributes: Attributes = {};
+  for (const [key, entry] of propagation.getBaggage(ctx)?.getAllEntries() ?? []) attributes[`baggage.${key}`] = entry.value;
+  return trace.getTracer("lesson-12").startActiveSpan("handle_chat", { kind: SpanKind.SERVER, attributes }, ctx, async (span) => {
+    try {
+      return await work();
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function main(): Promise<void> {
+  const exported: ReadableSpan[] = [];
+  const telemetry = setupTelemetry({
+    serviceName: "support-agent",
+    spanProcessors: [new RedactingSpanProcessor()],
+    spanLimits: privacySpanLimits(),
+    // A second exporter that keeps what was exported, to check it below.
+    spanExporters: [{ export: (spans, done) => (exported.push(...spans), done({ code: 0 })), shutdown: async () => {} }],
+  });
+  const capture = captureMessageContent();
+  console.log(`${CAPTURE_CONTENT_ENV}=${process.env[CAPTURE_CONTENT_ENV] ?? "(unset)"} → message content ${capture ? "ON" : "off"}\n`);
+
+  const llm = new FakeLLM({ seed: 12 });
+  // A caller that sends more baggage than it should.
+  const headers = {
+    traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+    baggage: "tenant.id=acme,user.email=ada%40example.com,session.token=Bearer%20eyJhbGciOi.payload.sig",
+  };
+  const userMessage =
+    "Hi, I'm ada@example.com. My key sk-proj-Zx81bQ2mNc0pLr7sTuVw stopped working, and my card 4111 1111 1111 1111 was charged twice.";
+  await handleInbound(headers, async () => {
+    await chat(llm, { model: "gpt-4o", messages: [{ role: "user", content: userMessage }] });
+    // An error whose message quotes the secret: it lands in an event.
+    const span = trace.getActiveSpan();
+    span?.recordException(new Error("upstream rejected key sk-proj-Zx81bQ2mNc0pLr7sTuVw"));
+    span?.addEvent("lookup ada@example.com", { "lookup.query": "email=ada@example.com" });
+  });
+  await telemetry.shutdown();
+
+  // What reached the exporters: anything sensitive left?
+  const leaks = exported.flatMap((span) => {
+    const texts = [span.name, span.status.message ?? "", JSON.stringify(span.attributes), JSON.stringify(span.events)];
+    return findSensitive(texts.join(" ")).map((kind) => `${kind} in span "${span.name}"`);
+  });
+  const prompt = exported.find((span) => span.attributes[ATTR_GEN_AI_INPUT_MESSAGES])?.attributes[ATTR_GEN_AI_INPUT_MESSAGES];
+  if (prompt) console.log(`The prompt as exported (content capture is on):\n  ${String(prompt)}\n`);
+  if (leaks.length === 0) {
+    console.log("✓ no secrets or personal data reached the exporters");
+  } else {
+    console.log(`⚠ leaked to the exporters: ${leaks.join(", ")}`);
+    console.log("  See TODO(1) (content off by default), TODO(2) (redaction) and TODO(4) (baggage) in lessons/12-privacy.ts.");
+  }
+}
+
+runMain(import.meta.url, main);
