@@ -1,0 +1,224 @@
+/**
+ * Lesson 07 tests. `npm run verify -- 07` runs them against your
+ * lessons/07-metrics.ts; one describe per task in lessons/07-metrics.md.
+ *
+ * Each test gets fresh global providers (useTestTelemetry) and reads the
+ * metrics back with collectMetrics(): the real SDK aggregation, no mocks.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { metrics, type Attributes } from "@opentelemetry/api";
+import { DataPointType, type MetricData } from "@opentelemetry/sdk-metrics";
+import { FakeLLM, TracedAgent } from "../shared/agents/index.ts";
+import { loadLesson, useTestTelemetry } from "../shared/testing/index.ts";
+import type * as Lesson from "./07-metrics.ts";
+
+const lesson = await loadLesson<typeof Lesson>(import.meta.url);
+
+const meter = () => metrics.getMeter("lesson-07-test");
+
+function metricNamed(data: readonly MetricData[], name: string, hint: string): MetricData {
+  const found = data.find((metric) => metric.descriptor.name === name);
+  if (!found) {
+    const names = data.map((metric) => metric.descriptor.name).join(", ") || "(none)";
+    assert.fail(`🚨 no metric named "${name}"; collected: ${names}. ${hint}`);
+  }
+  return found;
+}
+
+/** Points as "attr=value …" → value, for readable comparisons. */
+function byAttributes(metric: MetricData): Record<string, unknown> {
+  const key = (attributes: Attributes) =>
+    Object.keys(attributes)
+      .sort()
+      .map((k) => `${k}=${String(attributes[k])}`)
+      .join(" ");
+  return Object.fromEntries(metric.dataPoints.map((point) => [key(point.attributes), point.value]));
+}
+
+describe("Task 1: a counter, named the OpenTelemetry way", () => {
+  const telemetry = useTestTelemetry();
+
+  it('is called "agent.requests" with unit "{request}"', async () => {
+    lesson.createRequestCounter(meter()).add(1);
+    const data = await telemetry.collectMetrics();
+    const counter = metricNamed(
+      data,
+      "agent.requests",
+      'OpenTelemetry names are dotted, with no unit and no "_total" (a Prometheus exporter adds agent_requests_total itself).',
+    );
+    assert.equal(counter.descriptor.unit, "{request}", '🚨 give the counter unit "{request}": a count of requests, in curly-brace annotation form');
+    assert.ok(counter.descriptor.description, "🚨 give the counter a description");
+    assert.equal(counter.dataPointType, DataPointType.SUM, "🚨 use meter.createCounter()");
+    assert.equal(counter.dataPointType === DataPointType.SUM && counter.isMonotonic, true, "🚨 a request count only goes up: a Counter, not an UpDownCounter");
+  });
+
+  it("counts the app's requests by agent and outcome", async () => {
+    const instruments = lesson.createAgentMetrics(meter());
+    const ok = new TracedAgent("support_agent", "gpt-4", { llm: new FakeLLM({ latencyMs: 0 }) });
+    const llm = new FakeLLM({ latencyMs: 0 });
+    llm.failNext("rate_limit");
+    const failing = new TracedAgent("research_agent", "gpt-4", { llm });
+    await lesson.handleMessage(instruments, ok, "user_1", "hi");
+    await lesson.handleMessage(instruments, ok, "user_1", "again");
+    await lesson.handleMessage(instruments, failing, "user_2", "hi");
+    const requests = metricNamed(await telemetry.collectMetrics(), "agent.requests", "Create it in createRequestCounter().");
+    const total = (filter: (attributes: Attributes) => boolean) =>
+      requests.dataPoints.filter((point) => filter(point.attributes)).reduce((sum, point) => sum + Number(point.value), 0);
+    assert.equal(total((a) => a["gen_ai.agent.name"] === "support_agent" && a["agent.outcome"] === "success"), 2, "🚨 two successful requests to support_agent");
+    assert.equal(total((a) => a["gen_ai.agent.name"] === "research_agent" && a["agent.outcome"] === "error"), 1, "🚨 one failed request to research_agent");
+  });
+});
+
+describe("Task 2: a histogram with buckets that fit", () => {
+  const telemetry = useTestTelemetry();
+
+  it('is called "agent.response.duration", in seconds ("s")', async () => {
+    lesson.createResponseDuration(meter()).record(0.2);
+    const histogram = metricNamed(
+      await telemetry.collectMetrics(),
+      "agent.response.duration",
+      'Name it "agent.response.duration": no unit in the name, the unit goes in { unit: "s" }.',
+    );
+    assert.equal(histogram.descriptor.unit, "s", '🚨 durations are in seconds, unit "s" (UCUM), as the semantic conventions use');
+    assert.equal(histogram.dataPointType, DataPointType.HISTOGRAM, "🚨 use meter.createHistogram()");
+  });
+
+  it("advises RESPONSE_BUCKETS, so responses spread over buckets", async () => {
+    const histogram = lesson.createResponseDuration(meter());
+    for (const seconds of [0.004, 0.02, 0.2, 0.7, 3]) histogram.record(seconds);
+    const data = metricNamed(await telemetry.collectMetrics(), "agent.response.duration", "See the previous test.");
+    assert.equal(data.dataPointType, DataPointType.HISTOGRAM);
+    const point = data.dataPoints[0]!;
+    const { boundaries, counts } = (point.value as { buckets: { boundaries: number[]; counts: number[] } }).buckets;
+    assert.deepEqual(
+      boundaries,
+      lesson.RESPONSE_BUCKETS,
+      `🚨 the buckets are ${JSON.stringify(boundaries)}: the SDK default, made for milliseconds. ` +
+        "Pass advice: { explicitBucketBoundaries: RESPONSE_BUCKETS } to createHistogram().",
+    );
+    assert.equal(counts.filter((count) => count > 0).length, 5, "🚨 five different response times should land in five buckets");
+  });
+});
+
+describe("Task 3: a value that goes up and down", () => {
+  const telemetry = useTestTelemetry();
+
+  it("goes down when a session closes", async () => {
+    const sessions = lesson.createActiveSessions(meter());
+    sessions.add(1);
+    sessions.add(1);
+    sessions.add(1);
+    sessions.add(-1);
+    const active = metricNamed(await telemetry.collectMetrics(), "agent.sessions.active", 'Name it "agent.sessions.active".');
+    assert.equal(
+      active.dataPoints[0]?.value,
+      2,
+      `🚨 3 sessions opened and 1 closed, but the metric says ${String(active.dataPoints[0]?.value)}: ` +
+        "a Counter ignores negative values. Use meter.createUpDownCounter().",
+    );
+    assert.equal(active.dataPointType === DataPointType.SUM && !active.isMonotonic, true, "🚨 it must be a non-monotonic sum (an UpDownCounter)");
+    assert.equal(active.descriptor.unit, "{session}", '🚨 unit "{session}"');
+  });
+
+  it("counts the sessions still open after the workload", async () => {
+    const instruments = lesson.createAgentMetrics(meter());
+    const agents = new Map(
+      ["support_agent", "billing_agent", "research_agent"].map((name) => [name, new TracedAgent(name, "gpt-4", { llm: new FakeLLM({ latencyMs: 0 }) })]),
+    );
+    await lesson.runWorkload(instruments, lesson.workloadMessages(8, 2), agents);
+    const active = metricNamed(await telemetry.collectMetrics(), "agent.sessions.active", "");
+    // Users 100..107; every 4th (100 and 104) is still chatting at the end.
+    assert.equal(active.dataPoints[0]?.value, 2, "🚨 8 users opened a session and 6 closed theirs: expected 2 open");
+  });
+});
+
+describe("Task 4: a gauge read when metrics are collected", () => {
+  const telemetry = useTestTelemetry();
+
+  it("reports the queue's length at each collection", async () => {
+    const queue = ["a", "b", "c"];
+    lesson.observeQueueDepth(meter(), queue);
+    const first = await telemetry.collectMetrics();
+    const depth = first.find((metric) => metric.descriptor.name === "agent.queue.depth");
+    assert.equal(
+      depth?.dataPoints[0]?.value,
+      3,
+      "🚨 agent.queue.depth reported no value: an observable gauge only reports through a callback. " +
+        "Call gauge.addCallback((result) => result.observe(queue.length)).",
+    );
+    queue.push("d", "e");
+    const second = metricNamed(await telemetry.collectMetrics(), "agent.queue.depth", "");
+    assert.equal(second.dataPoints[0]?.value, 5, "🚨 the gauge should read the queue again at every collection, not remember the first value");
+    assert.equal(second.dataPointType, DataPointType.GAUGE);
+  });
+});
+
+describe("Task 5: a View overrides the buckets", () => {
+  const boundaries = [0.1, 1, 10];
+  const telemetry = useTestTelemetry({ views: [lesson.durationView(boundaries)] });
+
+  it("wins over the instrument's advice", async () => {
+    // Created here with advice of its own, so only your View can change the buckets.
+    const histogram = meter().createHistogram("agent.response.duration", { unit: "s", advice: { explicitBucketBoundaries: [1, 2, 3] } });
+    histogram.record(0.5);
+    const data = metricNamed(await telemetry.collectMetrics(), "agent.response.duration", "Did the View rename it? Only select it.");
+    const value = data.dataPoints[0]?.value as { buckets?: { boundaries: number[] } } | undefined;
+    assert.deepEqual(
+      value?.buckets?.boundaries,
+      boundaries,
+      `🚨 the buckets are ${JSON.stringify(value?.buckets?.boundaries)}, from the advice. A View with ` +
+        "aggregation: { type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM, options: { boundaries } } replaces them.",
+    );
+  });
+
+  it("leaves other instruments alone", async () => {
+    meter().createHistogram("other.duration", { unit: "s", advice: { explicitBucketBoundaries: [1, 2, 3] } }).record(0.5);
+    const data = metricNamed(await telemetry.collectMetrics(), "other.duration", "");
+    const value = data.dataPoints[0]?.value as { buckets: { boundaries: number[] } };
+    assert.deepEqual(value.buckets.boundaries, [1, 2, 3], '🚨 the View should select only instrumentName "agent.response.duration"');
+  });
+});
+
+describe("Task 6: keep user ids out of metrics", () => {
+  const telemetry = useTestTelemetry({ views: [lesson.requestsCardinalityView()] });
+
+  it("drops user.id, so 50 users make 2 series, not 100", async () => {
+    const counter = meter().createCounter("agent.requests", { unit: "{request}" });
+    for (let user = 0; user < 50; user++) {
+      for (const outcome of ["success", "error"]) {
+        counter.add(1, { "gen_ai.agent.name": "support_agent", "agent.outcome": outcome, "user.id": `user_${user}` });
+      }
+    }
+    const requests = metricNamed(await telemetry.collectMetrics(), "agent.requests", "Did the View rename it? Only select it.");
+    assert.deepEqual(
+      byAttributes(requests),
+      { "agent.outcome=error gen_ai.agent.name=support_agent": 50, "agent.outcome=success gen_ai.agent.name=support_agent": 50 },
+      `🚨 agent.requests has ${requests.dataPoints.length} series; with user.id each user is a series of its own. ` +
+        "Keep only gen_ai.agent.name and agent.outcome: attributesProcessors: [createAllowListAttributesProcessor([...])].",
+    );
+  });
+});
+
+describe("Task 7: read the GenAI client metrics back", () => {
+  const telemetry = useTestTelemetry();
+
+  it("adds up input and output tokens from gen_ai.client.token.usage", async () => {
+    const agent = new TracedAgent("support_agent", "gpt-4", { llm: new FakeLLM({ latencyMs: 0 }) });
+    const replies = [await agent.processMessage("u", "Where is my order?"), await agent.processMessage("u", "你好")];
+    const expected = {
+      input: replies.reduce((sum, reply) => sum + reply.usage.inputTokens, 0),
+      output: replies.reduce((sum, reply) => sum + reply.usage.outputTokens, 0),
+    };
+    const data = await telemetry.collectMetrics();
+    assert.deepEqual(
+      lesson.tokenUsageTotals(data),
+      expected,
+      "🚨 wrong token totals: find the metric named gen_ai.client.token.usage, and add up point.value.sum for each gen_ai.token.type.",
+    );
+  });
+
+  it("ignores other metrics", () => {
+    assert.deepEqual(lesson.tokenUsageTotals([]), { input: 0, output: 0 });
+  });
+});
