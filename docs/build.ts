@@ -1,0 +1,21 @@
+/**
+ * `npm run docs`: builds the docs site into docs/site/ (generated, not
+ * committed). Open docs/site/index.html, or run `npm run docs:serve`.
+ */
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ROOT } from "../shared/testing/load-lesson.ts";
+import { buildSite } from "./generator/site.ts";
+
+export const SITE_DIR = join(ROOT, "docs", "site");
+
+export async function buildDocs(): Promise<void> {
+  const result = await buildSite({ root: ROOT, outDir: SITE_DIR, log: (line) => console.log(line) });
+  console.log(`Open ${pathToFileURL(join(SITE_DIR, "index.html")).href}  or run: npm run docs:serve`);
+  if (result.brokenLinks.length > 0) {
+    console.error(`🚨 ${result.brokenLinks.length} broken link(s) above: fix them in the markdown they come from.`);
+    process.exitCode = 1;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await buildDocs();

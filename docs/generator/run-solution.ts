@@ -1,0 +1,103 @@
+/**
+ * Runs a lesson's solution the way a learner does (`node --import tsx
+ * solutions/NN-topic.ts`), with WORKBOOK_TRACE_FILE and WORKBOOK_METRICS_FILE
+ * set, and reads back the spans and metrics it really produced.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import {
+  METRICS_FILE_ENV,
+  TRACE_FILE_ENV,
+  readMetricRecords,
+  readSpanRecords,
+  type MetricRecord,
+  type SpanRecord,
+} from "../../shared/trace-view/dump.ts";
+import type { Lesson } from "../../shared/workbook/lessons.ts";
+
+export interface SolutionRun {
+  spans: SpanRecord[];
+  metrics: MetricRecord[];
+  /** What the terminal showed (colour off). */
+  output: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  ms: number;
+}
+
+export function runSolution(lesson: Lesson, root: string, timeoutMs = 60_000): Promise<SolutionRun> {
+  const dir = mkdtempSync(join(tmpdir(), `docs-${lesson.id}-`));
+  const traceFile = join(dir, "spans.jsonl");
+  const metricsFile = join(dir, "metrics.jsonl");
+  // The page shows the solution as it ships: none of the reader's own OTEL_*
+  // settings (a sampler, exporter "none") may change what it draws.
+  const env: Record<string, string | undefined> = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith("OTEL_")),
+  );
+  Object.assign(env, {
+    [TRACE_FILE_ENV]: traceFile,
+    [METRICS_FILE_ENV]: metricsFile,
+    NO_COLOR: "1",
+    // Unset: the fake LLM then takes 5–15 ms per call (seeded), so bars have
+    // length. `npm test` sets 0, which would draw every chat span as a sliver.
+    WORKBOOK_LLM_LATENCY_MS: undefined,
+    WORKBOOK_TARGET: undefined,
+    NODE_TEST_CONTEXT: undefined,
+  });
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", relative(root, lesson.solutionPath)], {
+      cwd: root,
+      env,
+      detached: true, // its own process group: a timeout stops the servers it started too
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, timeoutMs);
+    child.on("close", (exitCode) => {
+      clearTimeout(timer);
+      killGroup(child.pid);
+      const run: SolutionRun = {
+        spans: readSpanRecords(traceFile),
+        metrics: readMetricRecords(metricsFile),
+        output: output.replace(/\x1b\[[0-9;]*m/g, ""),
+        exitCode,
+        timedOut,
+        ms: performance.now() - started,
+      };
+      rmSync(dir, { recursive: true, force: true });
+      resolve(run);
+    });
+  });
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping the order of results. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
