@@ -10,8 +10,8 @@ beforeEach(() => (copy = copyWorkbook(["01"])));
 afterEach(() => copy.remove());
 
 describe("npm run watch", { concurrency: 1 }, () => {
-  it("shows the trace and the tasks, re-runs on save, and moves on when the lesson passes", async () => {
-    const watch = startCli(copy, "watch", ["01"]);
+  it("starts with the first lesson not done, shows its trace and tasks, re-runs on save, moves on when it passes", async () => {
+    const watch = startCli(copy, "watch");
     try {
       await watch.waitFor("Watching lessons/01-setup.ts");
       assert.match(watch.output(), /── npx tsx lessons\/01-setup\.ts/);
