@@ -185,6 +185,27 @@ describe("Task 2: extract the context on the server", () => {
     assert.equal(server.parentSpanContext, undefined, "🚨 with no traceparent the SERVER span should be a root (a new trace)");
   });
 
+  it("takes the parent from the request only, never from what is active in the server process", async () => {
+    // A server started inside a span: AsyncLocalStorage hands that context to
+    // every request the server later receives (it is captured at listen()).
+    const service = await llmService.tracer().startActiveSpan("llm-service.startup", async (startup) => {
+      try {
+        return await startService();
+      } finally {
+        startup.end();
+      }
+    });
+    const response = await postJson(`${service.url}/v1/chat`, CALL);
+    assert.equal(response.status, 200);
+    const server = onlySpanOfKind(llmService.spans(), SpanKind.SERVER, "llm-service");
+    assert.equal(
+      server.parentSpanContext,
+      undefined,
+      "🚨 a request without traceparent became a child of a span that was active in the server process.\n" +
+        "   Extract into ROOT_CONTEXT (propagation.extract(ROOT_CONTEXT, req.headers)), not context.active().",
+    );
+  });
+
   for (const traceparent of [
     "garbage",
     "00-not-a-trace-id-at-all-01",
@@ -263,6 +284,19 @@ describe("Task 4: treat inbound baggage as untrusted", () => {
       );
     });
   }
+
+  it("copies no other baggage entry onto spans", async () => {
+    const service = await start(lesson.startLlmService({ tracer: llmService.tracer(), llm: new FakeLLM() }));
+    await postJson(`${service.url}/v1/chat`, CALL, { baggage: "user.id=alice,api.key=sk-secret-123" });
+    for (const span of llmService.spans()) {
+      for (const [key, value] of Object.entries(span.attributes)) {
+        assert.ok(
+          !String(value).includes("sk-secret"),
+          `🚨 span "${span.name}" attribute ${key} holds a value from the baggage's api.key entry: copy only the entries you chose, after checking them.`,
+        );
+      }
+    }
+  });
 
   it("does not record a rejected user.id on the SERVER span, and still serves the request", async () => {
     const service = await start(lesson.startLlmService({ tracer: llmService.tracer(), llm: new FakeLLM() }));
