@@ -109,8 +109,9 @@ export class DeliveryReport {
       return `ℹ ${backend}: ${this.delivered} spans sent to ${endpoint} over UDP, which gives no delivery signal: check the Jaeger UI to see whether they arrived.`;
     }
     const reasons = [...this.lost].map(([reason, count]) => (this.lost.size > 1 ? `${count} ${reason}` : reason)).join("; ");
-    const noneArrived = this.delivered === 0;
-    return `⚠ ${backend}: ${lostCount} of ${this.ended} spans not delivered to ${endpoint}: ${reasons}${noneArrived ? ` (${hint})` : ""}`;
+    // The hint is about reaching the backend at all: say it only when that failed.
+    const unreachable = [...this.lost.keys()].some((reason) => reason === "connection refused" || reason === "host not found");
+    return `⚠ ${backend}: ${lostCount} of ${this.ended} spans not delivered to ${endpoint}: ${reasons}${unreachable ? ` (${hint})` : ""}`;
   }
 }
 
@@ -189,9 +190,10 @@ export class ReportingBatchProcessor implements SpanProcessor {
  * HTTP requests to the backends, as they go out. The exporters create their
  * own requests (Zipkin's even uses the global agent), so we watch Node's
  * documented `http.client.request.start` diagnostics channel and keep the
- * ones aimed at a watched endpoint until they close. At shutdown, requests
- * still waiting for an answer are destroyed: an open socket is a live handle,
- * and it would keep the process running after the work is done.
+ * ones aimed at a watched endpoint until they close. An open socket is a live
+ * handle: one waiting on a backend that never answers would keep the process
+ * running after the work is done. So their sockets are unref'd, and at
+ * shutdown the requests still waiting are destroyed.
  */
 class InFlightRequests {
   private readonly endpoints = new Map<string, number>();
@@ -201,6 +203,11 @@ class InFlightRequests {
     if (!this.endpoints.has(keyOfRequest(request))) return;
     this.requests.add(request);
     request.once("close", () => this.requests.delete(request));
+    // Export traffic alone must not keep the process running. While an export
+    // is pending, the batch processor's own export timer (exportTimeoutMillis,
+    // a live timer) keeps it up, so a slow backend still gets its answer in;
+    // after that, a backend that never answers cannot hold the process.
+    request.on("socket", (socket) => socket.unref());
   };
 
   watch(endpoint: string): void {

@@ -136,7 +136,9 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
     tracer: (name = "workbook", version) => tracerProvider.getTracer(name, version),
     openSpanCount: () => openSpans.openSpans().length,
     async forceFlush() {
-      await withTimeout(Promise.all([tracerProvider.forceFlush(), meterProvider.forceFlush()]), timeoutMs);
+      // allSettled: a backend that is down or slow must not turn a flush into a crash
+      // of the traced app; what was lost is counted and reported at shutdown.
+      await withTimeout(Promise.allSettled([tracerProvider.forceFlush(), meterProvider.forceFlush()]), timeoutMs);
     },
     shutdown() {
       stopped ??= (async () => {

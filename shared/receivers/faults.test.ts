@@ -1,0 +1,109 @@
+/**
+ * Faults a backend can have, and what the kit does about each: the traced
+ * work carries on, shutdown is bounded, and the learner gets one line per
+ * backend saying how many spans were lost and why.
+ */
+import { afterEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+import { readEnvConfig, setupTelemetry } from "../telemetry/index.ts";
+import { DeliveryReports } from "../telemetry/delivery.ts";
+import { buildSpanProcessors } from "../telemetry/exporters.ts";
+import { startJaegerCollector, startOtlpReceiver, startZipkinReceiver, type Fault, type HttpReceiver } from "./index.ts";
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+type Backend = "zipkin" | "jaeger" | "otlp";
+
+async function receiverFor(backend: Backend, fault?: Fault): Promise<HttpReceiver & { endpoint: string }> {
+  const receiver =
+    backend === "zipkin" ? await startZipkinReceiver(fault) : backend === "jaeger" ? await startJaegerCollector(fault) : await startOtlpReceiver(fault);
+  closers.push(() => receiver.close());
+  return receiver;
+}
+
+function envFor(backend: Backend, endpoint: string): Record<string, string> {
+  const variable = { zipkin: "OTEL_EXPORTER_ZIPKIN_ENDPOINT", jaeger: "OTEL_EXPORTER_JAEGER_ENDPOINT", otlp: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" }[backend];
+  return { OTEL_TRACES_EXPORTER: backend, [variable]: endpoint };
+}
+
+/** Runs three spans of "work" against `endpoint`; returns what the learner would read. */
+async function runAgainst(backend: Backend, endpoint: string, shutdownTimeoutMs = 5000): Promise<{ lines: string[]; result: string }> {
+  const lines: string[] = [];
+  const telemetry = setupTelemetry({ serviceName: "agent", shutdownTimeoutMs, warn: (line) => lines.push(line), env: envFor(backend, endpoint) });
+  const result = await telemetry.tracer().startActiveSpan("invoke_agent", async (span) => {
+    telemetry.tracer().startSpan("chat").end();
+    telemetry.tracer().startSpan("tool").end();
+    span.end();
+    return "the work is done";
+  });
+  await telemetry.shutdown();
+  return { lines, result };
+}
+
+function assertOneLine(lines: string[], backend: Backend, pattern: RegExp): void {
+  const mine = lines.filter((line) => line.includes(`${backend}:`));
+  assert.equal(mine.length, 1, `expected one line about ${backend}, got:\n${lines.join("\n")}`);
+  assert.match(mine[0]!, pattern);
+  assert.doesNotMatch(mine[0]!, /\n|    at /, "one line, no stack");
+}
+
+for (const backend of ["zipkin", "jaeger", "otlp"] as const) {
+  describe(`${backend}: faults are reported, never silent`, () => {
+    it("backend down: connection refused", async () => {
+      const receiver = await receiverFor(backend);
+      const endpoint = receiver.endpoint;
+      await receiver.close(); // nothing listens on that port any more
+      const { lines, result } = await runAgainst(backend, endpoint);
+      assert.equal(result, "the work is done");
+      assertOneLine(lines, backend, new RegExp(`⚠ ${backend}: 3 of 3 spans not delivered to ${endpoint}: connection refused \\(.*docker compose up`));
+    });
+
+    it("backend answers 503", async () => {
+      const receiver = await receiverFor(backend, { status: 503 });
+      const { lines } = await runAgainst(backend, receiver.endpoint, 8000);
+      // OTLP retries 503 with backoff until its timeout, then gives up.
+      assertOneLine(lines, backend, backend === "otlp" ? /3 of 3 spans not delivered.*(HTTP 503|retry|timed out|did not answer)/ : /3 of 3 spans not delivered.*HTTP 503/);
+      assert.ok(receiver.requestCount() >= 1);
+    });
+
+    it("backend accepts and never answers: shutdown is bounded and says so", async () => {
+      const receiver = await receiverFor(backend, { hang: true });
+      const { lines } = await runAgainst(backend, receiver.endpoint, 300);
+      assertOneLine(lines, backend, /3 of 3 spans not delivered.*(did not answer|timed out|closed the connection)/);
+    });
+
+    it("slow backend: everything arrives, nothing to report", async () => {
+      const receiver = await receiverFor(backend, { delayMs: 300 });
+      const { lines } = await runAgainst(backend, receiver.endpoint);
+      assert.deepEqual(lines, []);
+      assert.ok(receiver.requestCount() >= 1);
+    });
+  });
+}
+
+describe("a full batch queue drops spans, and the drop is counted", () => {
+  it("reports the spans dropped because maxQueueSize was reached", async () => {
+    const zipkin = await startZipkinReceiver();
+    closers.push(() => zipkin.close());
+    const deliveries = new DeliveryReports();
+    const env = readEnvConfig(envFor("zipkin", zipkin.endpoint));
+    // A tiny queue and no timer, so 30 quick spans overflow it deterministically:
+    // the first 5 go out as one batch, 10 wait in the queue, 15 are dropped.
+    const processors = buildSpanProcessors(["zipkin"], {
+      env,
+      deliveries,
+      batchLimits: { maxQueueSize: 10, maxExportBatchSize: 5, scheduledDelayMillis: 60_000 },
+    });
+    const provider = new BasicTracerProvider({ spanProcessors: processors });
+    for (let i = 0; i < 30; i++) provider.getTracer("burst").startSpan(`span ${i}`).end();
+    await provider.shutdown();
+    const lines = deliveries.close({ gaveUp: false, waitedMs: 5000 });
+    assert.equal(zipkin.received.length, 15);
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /⚠ zipkin: 15 of 30 spans not delivered to .*: dropped by the batch processor: its queue was full \(maxQueueSize\)$/);
+  });
+});
