@@ -38,10 +38,20 @@ export function formatLessonResult(lesson: Lesson, result: RunResult, file: stri
   }
   const done = result.tasks.filter((task) => task.passed).length;
   const next = result.tasks.find((task) => !task.passed);
+  // Checks of the whole (e.g. the complete trace) only mean something once every task passes.
+  if (!next) {
+    for (const check of result.checks ?? []) {
+      out.push(`  ${check.passed ? green("✓") : red("✗")} ${check.name}`);
+      const first = check.failures[0];
+      if (first) out.push(dim(`      ${first.test}:`), indent(first.message, "      "));
+    }
+  }
   out.push(
     next
       ? `  ${done}/${result.tasks.length} tasks done. Next: TODO(${next.task}) in ${relative(ROOT, file)}, explained in ${relative(ROOT, lesson.textPath)}.`
-      : green(`  ${done}/${result.tasks.length} tasks done. Lesson complete.`),
+      : result.ok
+        ? green(`  ${done}/${result.tasks.length} tasks done. Lesson complete.`)
+        : red(`  ${done}/${result.tasks.length} tasks pass, but a check of the whole lesson fails (above).`),
   );
   return out.join("\n");
 }

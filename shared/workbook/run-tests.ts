@@ -30,9 +30,18 @@ export interface TaskResult {
   failures: TestFailure[];
 }
 
+/** A describe() that is not a task, e.g. a check of the whole trace once every task is done. */
+export interface CheckResult {
+  name: string;
+  passed: boolean;
+  failures: TestFailure[];
+}
+
 export interface RunResult {
   ok: boolean;
   tasks: TaskResult[];
+  /** Describes outside the numbered tasks; they count towards `ok`. */
+  checks: CheckResult[];
   /** Set when the file never got as far as running its tasks: a compile error, a throw at import, a hang. */
   problem?: string;
   /** Everything the lesson printed, for when a problem needs it. */
@@ -139,6 +148,7 @@ export function interpret(stdout: string, stderr = ""): RunResult {
   const output = events.filter((event) => event.type === "stdout" || event.type === "stderr").map((event) => event.message ?? "").join("") + stderr;
 
   const tasks: TaskResult[] = [];
+  const checks: CheckResult[] = [];
   const pending = new Map<number, ReportedEvent[]>();
   let problem: string | undefined;
   for (const event of events) {
@@ -158,6 +168,14 @@ export function interpret(stdout: string, stderr = ""): RunResult {
           .map((child) => ({ test: child.name, message: child.message ?? "" }))
           .concat(event.type === "fail" && !leaves.some((child) => child.type === "fail") ? [{ test: "(setup)", message: event.message ?? "" }] : []),
       });
+    } else if (event.suite && event.nesting === 0) {
+      // A describe that is not a task (e.g. "The whole trace"): it still counts.
+      const leaves = children.filter((child) => !child.suite);
+      checks.push({
+        name: event.name,
+        passed: event.type === "pass",
+        failures: leaves.filter((child) => child.type === "fail").map((child) => ({ test: child.name, message: child.message ?? "" })),
+      });
     } else if (event.nesting === 0 && event.type === "fail" && !event.suite) {
       // A failure outside any task: usually the file itself failed to load.
       problem = loadProblem(output) ?? event.message;
@@ -168,7 +186,8 @@ export function interpret(stdout: string, stderr = ""): RunResult {
     }
   }
   tasks.sort((a, b) => a.task - b.task);
-  return { ok: !problem && tasks.length > 0 && tasks.every((task) => task.passed), tasks, problem, output };
+  const ok = !problem && tasks.length > 0 && tasks.every((task) => task.passed) && checks.every((check) => check.passed);
+  return { ok, tasks, checks, problem, output };
 }
 
 /** The learner-facing part of an import-time error (our 🚨 message, or the first error line), not the stack. */
