@@ -45,8 +45,12 @@ function renderHistogramFigure(record: MetricRecord): string {
   const caption =
     `<code>${escapeHtml(record.name)}</code>${record.description ? ` — ${escapeHtml(record.description)}` : ""}<br>` +
     `<span class="muted">${count} measurements · mean ${count ? round(sum / count) : 0}${escapeHtml(unit)} · min ${Number.isFinite(min) ? round(min) : "–"} · max ${Number.isFinite(max) ? round(max) : "–"}` +
-    ` · ${same.length} attribute set${same.length === 1 ? "" : "s"}: ${escapeHtml(same.map((point) => formatAttributes(point.attributes) || "{}").join(" "))}</span>`;
-  return `<figure class="histogram">${histogramSvg(record.name, boundaries, counts, unit)}<figcaption>${caption}</figcaption></figure>`;
+    ` · ${same.length} attribute set${same.length === 1 ? "" : "s"}</span>`;
+  // The series behind the bars, folded: with several attribute sets the list is long.
+  const series = `<details class="series"><summary>The ${same.length} series added up in this chart</summary><ul>${same
+    .map((point) => `<li><code>${escapeHtml(formatAttributes(point.attributes) || "{}")}</code>: ${point.histogram.count}</li>`)
+    .join("")}</ul></details>`;
+  return `<figure class="histogram">${histogramSvg(record.name, boundaries, counts, unit)}<figcaption>${caption}</figcaption>${series}</figure>`;
 }
 
 /** Bars for the buckets from the first to the last that holds anything; the empty tails say nothing. */
@@ -62,7 +66,8 @@ export function histogramSvg(name: string, boundaries: readonly number[], counts
   const top = Math.max(...shown, 1);
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
-  const slot = plotW / shown.length;
+  // Wide enough to read, never a wall: a chart of two buckets keeps slim bars.
+  const slot = Math.min(plotW / shown.length, 90);
   const bars = shown
     .map((count, index) => {
       const h = (count / top) * plotH;

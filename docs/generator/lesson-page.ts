@@ -58,7 +58,10 @@ export function buildLessonPage(lesson: Lesson, run: SolutionRun, links: SiteLin
   // A metrics-only solution (its trace view switched off) shows its charts instead of an empty trace.
   const metricsOnly = run.spans.length === 0 && run.metrics.length > 0 && run.exitCode === 0;
   const traceSection = metricsOnly ? "" : section("The trace the solution produces", traceHtml(run, solutionFile));
-  const metricsSection = run.metrics.some((metric) => metric.type === "HISTOGRAM")
+  // Charts where the lesson itself records a histogram; elsewhere the GenAI client
+  // metrics that tracedChat records on the side would only be noise.
+  const teachesMetrics = /\.createHistogram\(/.test(solutionSource) || metricsOnly;
+  const metricsSection = teachesMetrics && run.metrics.some((metric) => metric.type === "HISTOGRAM")
     ? section("The metrics the solution records", `<p>Recorded by the same run, read from its <code>MeterProvider</code> at shutdown.</p>${renderMetrics(run.metrics)}`)
     : "";
 

@@ -19,6 +19,7 @@ import { buildLessonPage, lessonPagePath } from "./lesson-page.ts";
 import { renderPage, SITE_TITLE, type NavEntry, type Navigation } from "./layout.ts";
 import { SiteLinks, sourcePagePath, type BrokenLink } from "./links.ts";
 import { codeBlock, escapeHtml, renderInline, renderMarkdown, type Heading, type Section } from "./markdown.ts";
+import { RunCache } from "./run-cache.ts";
 import { mapLimited, runSolution, type SolutionRun } from "./run-solution.ts";
 
 /** Guides in reading order; any other docs/guides/*.md follows alphabetically. */
@@ -30,6 +31,8 @@ export interface BuildOptions {
   /** Solutions run at once. Default: twice the cores (a run mostly waits on startup and timers), at most 6. */
   concurrency?: number;
   log?: (line: string) => void;
+  /** Reuse solution runs whose inputs have not changed (see run-cache.ts). Default false: tests always run them. */
+  cache?: boolean;
 }
 
 export interface BuildResult {
@@ -47,7 +50,7 @@ interface Page {
   sections: Section[];
 }
 
-export async function buildSite({ root, outDir, concurrency, log = () => {} }: BuildOptions): Promise<BuildResult> {
+export async function buildSite({ root, outDir, concurrency, log = () => {}, cache = false }: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
   const lessons = listLessons(root);
   const guideFiles = listGuides(root);
@@ -60,10 +63,14 @@ export async function buildSite({ root, outDir, concurrency, log = () => {} }: B
   // 1. Run every solution: the slow part, so in parallel, with timings.
   const limit = concurrency ?? Math.max(2, Math.min(availableParallelism() * 2, 6));
   log(`Running ${lessons.length} solution${lessons.length === 1 ? "" : "s"} (${limit} at a time) to record their traces…`);
+  const runCache = cache ? new RunCache(root) : undefined;
   const runs = await mapLimited(lessons, limit, async (lesson) => {
-    const run = await runSolution(lesson, root);
+    const cached = runCache?.get(lesson);
+    const run = cached ?? (await runSolution(lesson, root));
+    if (!cached) runCache?.set(lesson, run);
     const status = run.timedOut ? "  ⚠ timed out" : run.exitCode !== 0 ? `  ⚠ exit ${run.exitCode}` : "";
-    log(`  ${lesson.slug.padEnd(28)} ${(run.ms / 1000).toFixed(1).padStart(5)} s  ${String(run.spans.length).padStart(4)} spans${run.metrics.length ? `  ${run.metrics.length} metrics` : ""}${status}`);
+    const time = cached ? "cached" : `${(run.ms / 1000).toFixed(1)} s`;
+    log(`  ${lesson.slug.padEnd(28)} ${time.padStart(7)}  ${String(run.spans.length).padStart(4)} spans${run.metrics.length ? `  ${run.metrics.length} metrics` : ""}${status}`);
     return run;
   });
 

@@ -194,6 +194,7 @@ export function formatMs(ms: number): string {
 
 /** A tick label with only the decimals its step needs: "0.5 ms", "20 ms", "1.5 s". */
 function formatTick(tick: number, step: number): string {
+  if (tick === 0) return "0";
   if (step >= 1000) return `${Number((tick / 1000).toPrecision(6))} s`;
   const decimals = Math.max(0, -Math.floor(Math.log10(step)));
   return `${tick.toFixed(decimals)} ms`;
