@@ -86,7 +86,7 @@ export async function buildSite({ root, outDir, concurrency, log = () => {}, cac
     const rendered = renderMarkdown(readFileSync(join(root, "README.md"), "utf8"), "README.md", "readme.html", links);
     pages.push({ path: "readme.html", title: "README: commands and settings", body: `<article>${rendered.html}</article>`, headings: rendered.headings, sections: rendered.sections });
   }
-  pages.push(homePage(root, lessons, links));
+  pages.push(homePage(root, lessons, guideFiles, links));
   pages.push(...sourcePages(root, links));
 
   const nav: Navigation = {
@@ -124,7 +124,7 @@ function shortTitle(title: string): string {
   return title.split(/[:：]/)[0]!.trim();
 }
 
-function homePage(root: string, lessons: Lesson[], links: SiteLinks): Page {
+function homePage(root: string, lessons: Lesson[], guides: string[], links: SiteLinks): Page {
   const rendered = renderMarkdown(readFileSync(join(root, "docs/home.md"), "utf8"), "docs/home.md", "index.html", links);
   const summaries = lessonSummaries(root);
   const list = `<ol class="lesson-list">${lessons
@@ -134,7 +134,16 @@ function homePage(root: string, lessons: Lesson[], links: SiteLinks): Page {
         `${summary ? `<p>${renderInline(summary)}</p>` : ""}</li>`;
     })
     .join("")}</ol>`;
-  const html = rendered.html.replace("<!-- lesson-list -->", lessons.length ? list : "<p>No lessons yet.</p>");
+  const guideItems = guides.map((guide) => {
+    const file = join(root, "docs/guides", `${guide}.md`);
+    const title = /^#\s+(.+)$/m.exec(readFileSync(file, "utf8"))?.[1]?.trim() ?? guide;
+    const summary = firstParagraph(file);
+    return `<li><a href="guides/${guide}.html"><strong>${escapeHtml(title)}</strong></a>${summary ? `<p>${renderInline(summary)}</p>` : ""}</li>`;
+  });
+  guideItems.push(`<li><a href="readme.html"><strong>README: commands and settings</strong></a><p>Every command, and the <code>OTEL_*</code> variables that every lesson honours.</p></li>`);
+  const html = rendered.html
+    .replace("<!-- lesson-list -->", lessons.length ? list : "<p>No lessons yet.</p>")
+    .replace("<!-- guide-list -->", `<ul class="lesson-list">${guideItems.join("")}</ul>`);
   return { path: "index.html", title: SITE_TITLE, body: `<article class="home">${html}</article>`, headings: rendered.headings, sections: rendered.sections };
 }
 
@@ -155,7 +164,8 @@ function firstParagraph(textPath: string): string | undefined {
   const paragraphs = readFileSync(textPath, "utf8").split(/\n\s*\n/).map((p) => p.trim());
   const prose = paragraphs.find((p) => p && !/^(#|\*\*Seed|```|<|\||-|\d+\.)/.test(p));
   if (!prose) return undefined;
-  const flat = prose.replace(/\s+/g, " ");
+  // Links are relative to the lesson's file, not to the home page: keep their text only.
+  const flat = prose.replace(/\s+/g, " ").replace(/\[([^\]]*)\]\([^)]*\)/g, "$1");
   const sentence = /^(.+?[.!?])(\s|$)/.exec(flat)?.[1] ?? flat;
   return sentence.length > 220 ? `${sentence.slice(0, 217)}…` : sentence;
 }

@@ -28,7 +28,7 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAMESPACE } from "@opentelemetry/semantic-conventions/incubating";
 import { OpenSpanTracker, describeOpenSpans, type TraceTreeExporter } from "../trace-view/index.ts";
-import { metricsFileReaders } from "../trace-view/dump.ts";
+import { metricsFileReaders, spanDumpProcessors } from "../trace-view/dump.ts";
 import { readEnvConfig, type ExporterName } from "./env.ts";
 import { buildSampler } from "./sampler.ts";
 import { buildSpanProcessors } from "./exporters.ts";
@@ -115,6 +115,8 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
       ...(options.spanProcessors ?? []),
       ...buildSpanProcessors(env.exporters ?? options.exporters ?? ["tree"], { env, treeView: options.treeView, deliveries }),
       ...(options.spanExporters ?? []).map((exporter) => new SimpleSpanProcessor(exporter)),
+      // WORKBOOK_TRACE_FILE: every span, as JSON lines, for the docs site's waterfalls.
+      ...spanDumpProcessors(options.env ?? process.env),
     ],
   });
   // WORKBOOK_METRICS_FILE adds a reader that writes the final metrics as JSON (the docs site charts them).

@@ -7,7 +7,7 @@ import { SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { setupTelemetry } from "../telemetry/index.ts";
-import { METRICS_FILE_ENV, readMetricRecords, readSpanRecords } from "./dump.ts";
+import { METRICS_FILE_ENV, TRACE_FILE_ENV, readMetricRecords, readSpanRecords } from "./dump.ts";
 import { TraceTreeExporter } from "./exporter.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "trace-dump-"));
@@ -49,6 +49,28 @@ describe("TraceTreeExporter dumpFile", () => {
     assert.deepEqual(c.events[0]?.attributes, { attempt: 2 });
     assert.equal(c.links[0]?.spanId, r.spanId);
     assert.ok(r.startMs <= c.startMs && c.durationMs >= 0, "times are epoch milliseconds");
+  });
+});
+
+describe(`setupTelemetry with ${TRACE_FILE_ENV}`, () => {
+  it("dumps every span even with no exporter, and each span once when the tree view dumps it too", async () => {
+    for (const [exporters, file] of [[["none"], join(dir, "none.jsonl")], [["tree"], join(dir, "tree.jsonl")]] as const) {
+      const telemetry = setupTelemetry({
+        serviceName: "trace-dump",
+        exporters: [...exporters],
+        register: false,
+        // The tree view reads the variable from process.env; give it its own file and a silent writer.
+        treeView: new TraceTreeExporter({ write: () => {}, dumpFile: file }),
+        env: { [TRACE_FILE_ENV]: file },
+      });
+      const tracer = telemetry.tracer("t");
+      tracer.startActiveSpan("outer", (outer) => {
+        tracer.startSpan("inner").end();
+        outer.end();
+      });
+      await telemetry.shutdown();
+      assert.deepEqual(readSpanRecords(file).map((span) => span.name).sort(), ["inner", "outer"], `🚨 exporters ${exporters}: each span once`);
+    }
   });
 });
 

@@ -21,7 +21,7 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from "@opentelemetry/sdk-metrics";
-import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { SimpleSpanProcessor, type ReadableSpan, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 
 export const TRACE_FILE_ENV = "WORKBOOK_TRACE_FILE";
@@ -82,9 +82,51 @@ export function appendSpanRecords(file: string, spans: readonly ReadableSpan[]):
   appendFileSync(file, spans.map((span) => `${JSON.stringify(toSpanRecord(span))}\n`).join(""));
 }
 
-/** Reads a file written by appendSpanRecords; a missing file means no spans. */
+/**
+ * Reads a file written by appendSpanRecords; a missing file means no spans.
+ * A span can be written twice (by a TraceTreeExporter and by the dump
+ * processor of setupTelemetry): each is kept once, in first-written order.
+ */
 export function readSpanRecords(file: string): SpanRecord[] {
-  return readJsonLines<SpanRecord>(file);
+  const seen = new Set<string>();
+  return readJsonLines<SpanRecord>(file).filter((span) => {
+    const key = `${span.traceId}/${span.spanId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Appends every span to a JSON-lines file; never fails the pipeline it is part of. */
+export class SpanDumpExporter implements SpanExporter {
+  constructor(private readonly file: string) {}
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    try {
+      appendSpanRecords(this.file, spans);
+    } catch (error) {
+      console.error(`trace-view: could not append spans to ${this.file}:`, error);
+    }
+    resultCallback({ code: ExportResultCode.SUCCESS });
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * What setupTelemetry() adds when WORKBOOK_TRACE_FILE is set: a dump of every
+ * span, whatever the exporters (a lesson that sends its spans to a backend,
+ * or none, still gets its trace drawn on its docs page).
+ */
+export function spanDumpProcessors(env: Record<string, string | undefined> = process.env): SpanProcessor[] {
+  const file = env[TRACE_FILE_ENV];
+  return file ? [new SimpleSpanProcessor(new SpanDumpExporter(file))] : [];
 }
 
 // ---------------------------------------------------------------- metrics
