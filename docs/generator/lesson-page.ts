@@ -104,7 +104,9 @@ export function buildLessonPage(lesson: Lesson, run: SolutionRun, links: SiteLin
     ? `<details class="terminal"><summary>What <code>npx tsx ${solutionFile}</code> prints</summary>${codeBlock(run.output.trimEnd(), "text")}</details>`
     : "";
 
-  const body = `<article class="lesson">${text.html}${traceSection}${outputSection}${metricsSection}${testsSection}${codeSection}</article>`;
+  // In the metrics lesson the charts are the point, so they come first.
+  const results = teachesMetrics ? `${metricsSection}${traceSection}${outputSection}` : `${traceSection}${outputSection}${metricsSection}`;
+  const body = `<article class="lesson">${text.html}${results}${testsSection}${codeSection}</article>`;
   const headings = [...text.headings, ...extra];
   const sections = [
     ...text.sections,
@@ -123,7 +125,7 @@ function traceHtml(run: SolutionRun, solutionFile: string): string {
     ? `<div class="callout warning"><strong>While this page was built, <code>${solutionFile}</code> ${problems.join(", ")}.</strong> What it drew before that is below; its output is under “What it prints”.</div>`
     : "";
   if (run.spans.length === 0) {
-    return `${warning}<p class="muted">The solution produced no spans through the terminal trace view, so there is nothing to draw.</p>`;
+    return `${warning}<p class="muted">The solution ended no spans, so there is nothing to draw.</p>`;
   }
   const traces = groupTraces(run.spans);
   const slots = serviceSlots(run.spans);
@@ -132,7 +134,7 @@ function traceHtml(run: SolutionRun, solutionFile: string): string {
     .join("");
   const intro =
     `<p>Recorded while this page was built, by running <code>npx tsx ${solutionFile}</code> with <code>WORKBOOK_TRACE_FILE</code> set: ` +
-    `every span that reached its trace view, ${run.spans.length} span${run.spans.length === 1 ? "" : "s"} in ${traces.length} trace${traces.length === 1 ? "" : "s"}. ` +
+    `every span it ended, ${run.spans.length} span${run.spans.length === 1 ? "" : "s"} in ${traces.length} trace${traces.length === 1 ? "" : "s"}. ` +
     `Hover a row for its attributes; click it for the full list. ✗ marks a span whose status is ERROR, ◆ an event, ↳ a span whose parent is in another process.</p>` +
     `<p class="legend">${services}</p>`;
   const drawn = traces.slice(0, MAX_TRACES).map((spans, index) => traceFigure(spans, slots, index)).join("");
