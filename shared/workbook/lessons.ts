@@ -10,6 +10,8 @@ export interface Lesson {
   slug: string;
   /** The first heading of lessons/NN-topic.md. */
   title: string;
+  /** The title up to its colon ("Setup"), for tables. */
+  shortTitle: string;
   lessonPath: string;
   solutionPath: string;
   testPath: string;
@@ -36,6 +38,7 @@ function lessonAt(root: string, slug: string): Lesson {
     id: slug.slice(0, 2),
     slug,
     title: heading?.trim() ?? slug,
+    shortTitle: (heading?.split(":")[0] ?? slug).trim(),
     lessonPath: join(root, "lessons", `${slug}.ts`),
     solutionPath: join(root, "solutions", `${slug}.ts`),
     testPath: join(root, "lessons", `${slug}.test.ts`),

@@ -23,7 +23,7 @@ export function progressLines(statuses: LessonStatus[]): string[] {
   const rows = statuses.map(({ lesson, state, tasks }) => {
     const passed = tasks.filter((task) => task.passed).length;
     const bar = "■".repeat(passed) + "□".repeat(tasks.length - passed);
-    return `  ${lesson.id}  ${lesson.title.padEnd(50).slice(0, 50)}  ${bar.padEnd(8)} ${passed}/${tasks.length}  ${MARK[state](state)}`;
+    return `  ${lesson.id}  ${lesson.shortTitle.padEnd(20)}  ${bar.padEnd(8)} ${passed}/${tasks.length}  ${MARK[state](state)}`;
   });
   const done = statuses.filter((status) => status.state === "done").length;
   return [...rows, bold(`  ${done}/${statuses.length} lessons done`)];

@@ -53,7 +53,7 @@ export function progressTable(results: [Lesson, RunResult][]): string {
     const total = result.tasks.length;
     const state = result.ok ? green("done") : result.problem ? red("error") : done ? "in progress" : dim("not started");
     const bar = total ? "■".repeat(done) + "□".repeat(total - done) : "";
-    return `  ${lesson.id}  ${lesson.title.padEnd(44).slice(0, 44)}  ${bar.padEnd(8)} ${String(done)}/${total}  ${state}`;
+    return `  ${lesson.id}  ${lesson.shortTitle.padEnd(20)}  ${bar.padEnd(8)} ${String(done)}/${total}  ${state}`;
   });
   const finished = results.filter(([, result]) => result.ok).length;
   return [bold("Progress"), ...rows, bold(`  ${finished}/${results.length} lessons done`)].join("\n");
