@@ -19,7 +19,8 @@ export function testsByTask(source: string): TaskTests[] {
   let current: TaskTests | undefined;
   for (const match of source.matchAll(CALL)) {
     const [, call, , raw = ""] = match;
-    const name = raw.replace(/\\(.)/g, "$1");
+    // A template literal's ${...} parts are only known at run time: show them as "…".
+    const name = raw.replace(/\$\{[^}]*\}/g, "…").replace(/\\(.)/g, "$1");
     if (call === "describe") {
       const task = TASK_TITLE.exec(name);
       // A nested describe that is not a task keeps adding to the task around it.
