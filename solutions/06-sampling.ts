@@ -41,6 +41,7 @@ import {
 import { ATTR_HTTP_ROUTE } from "@opentelemetry/semantic-conventions";
 import { ATTR_GEN_AI_OPERATION_NAME } from "@opentelemetry/semantic-conventions/incubating";
 import { TracedAgent } from "../shared/agents/index.ts";
+import { mulberry32 } from "../shared/random.ts";
 import { setupTelemetry, type Telemetry, type TelemetryOptions } from "../shared/telemetry/index.ts";
 import { runMain } from "../shared/workbook/run-main.ts";
 
@@ -79,18 +80,6 @@ export class SeededIdGenerator implements IdGenerator {
     for (let i = 0; i < words; i++) out += Math.floor(this.next() * 0x1_0000_0000).toString(16).padStart(8, "0");
     return out;
   }
-}
-
-/** A small, well-known 32-bit PRNG: same seed, same sequence, on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
 }
 
 // ---------------------------------------------------------------------------

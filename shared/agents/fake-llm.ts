@@ -10,6 +10,7 @@
  * a vendor SDK. `traced-llm.ts` is the instrumentation that wraps it.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { mulberry32 } from "../random.ts";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
@@ -128,20 +129,8 @@ export function countTokens(text: string): number {
 }
 
 // ---------------------------------------------------------------------------
-// Pseudo-randomness
+// Pseudo-randomness (the PRNG itself, mulberry32, is in shared/random.ts)
 // ---------------------------------------------------------------------------
-
-/** mulberry32: a tiny, well-known seeded PRNG. Returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FNV-1a: folds a string into a 32-bit number, to seed a PRNG from a prompt. */
 function hash32(text: string, seed: number): number {
