@@ -258,9 +258,12 @@ async function main(): Promise<void> {
 
   await telemetry.shutdown();
   console.log(
-    "\nLook for: each chat span under its own task, the queued chat spans under answer_question, and\n" +
-      "update_memory in a trace of its own with a link back to handle_request.\n" +
-      "Something missing? `npm run verify -- 05` says which TODO is next.",
+    "\nWhat to look for above, and the TODO that fixes it when it is missing:\n" +
+      "  TODO(1)  each chat span under its own task, and an all_tasks_completed event on analyze_message\n" +
+      "  TODO(2)  each queued chat span under its answer_question, not in a one-span trace of its own\n" +
+      "  TODO(3)  update_memory in a trace of its own with a ⇢ link back to handle_request,\n" +
+      "           not a late child printed with \"↳ parent ... was printed earlier\"\n" +
+      "`npm run verify -- 05` checks all three.",
   );
 }
 
