@@ -144,6 +144,11 @@ describe("Task 2: end the span on every path, record failures", () => {
       SpanStatusCode.ERROR,
       `🚨 span "${span.name}" should have status ERROR after the work failed, but it is ${statusName(span.status.code)}: span.setStatus({ code: SpanStatusCode.ERROR, message }).`,
     );
+    assert.equal(
+      span.status.message,
+      message,
+      `🚨 span "${span.name}" is ERROR but its status message is ${JSON.stringify(span.status.message)}: pass the error's message, setStatus({ code: SpanStatusCode.ERROR, message: err.message }).`,
+    );
     const event = exceptionEvent(span);
     assert.ok(event, `🚨 span "${span.name}" has no "exception" event: call span.recordException(err) before ending it.`);
     assert.equal(event.attributes?.["exception.message"], message, "🚨 the exception event should carry the error's message");
@@ -245,15 +250,19 @@ describe("Task 4: describe the work on the active span", () => {
 
   /** Runs research() inside a span of the test's own, so it has an active span even if the decorator does not work yet. */
   async function runResearch(): Promise<ReadableSpan[]> {
+    return (await runResearchWithReport()).spans;
+  }
+
+  async function runResearchWithReport(): Promise<{ spans: ReadableSpan[]; report: Lesson.ResearchReport }> {
     const agent = new lesson.ResearchAgent("research_agent", "gpt-4", { llm: new FakeLLM() });
-    await telemetry.tracer().startActiveSpan("test.request", async (span) => {
+    const report = await telemetry.tracer().startActiveSpan("test.request", async (span) => {
       try {
-        await agent.research("user_42", question);
+        return await agent.research("user_42", question);
       } finally {
         span.end();
       }
     });
-    return telemetry.spans();
+    return { spans: telemetry.spans(), report };
   }
 
   /** The span that was active while `method` ran: the decorator's, or the test's own when there is none. */
@@ -285,9 +294,15 @@ describe("Task 4: describe the work on the active span", () => {
   });
 
   it('findSources() adds a "sources_found" event with sources.count to its span', async () => {
-    const span = activeDuring(await runResearch(), "ResearchAgent.findSources");
+    const { spans, report } = await runResearchWithReport();
+    const span = activeDuring(spans, "ResearchAgent.findSources");
     const event = span.events.find((candidate) => candidate.name === "sources_found");
     assert.ok(event, `🚨 span "${span.name}" has no "sources_found" event: trace.getActiveSpan()?.addEvent("sources_found", { "sources.count": n })`);
     assert.equal(typeof event.attributes?.["sources.count"], "number", '🚨 the event should carry "sources.count", the number of sources found');
+    assert.equal(
+      event.attributes?.["sources.count"],
+      report.sources.length,
+      `🚨 "sources.count" should be the number of sources findSources() returned (${report.sources.length}): sources.length`,
+    );
   });
 });
