@@ -198,6 +198,22 @@ describe("Task 6: keep user ids out of metrics", () => {
         "Keep only gen_ai.agent.name and agent.outcome: attributesProcessors: [createAllowListAttributesProcessor([...])].",
     );
   });
+
+  it("also keeps out attributes nobody has added yet (an allow-list, not a deny-list)", async () => {
+    const counter = meter().createCounter("agent.requests", { unit: "{request}" });
+    // Next year's high-cardinality attribute: a deny-list of user.id lets it through.
+    for (let session = 0; session < 20; session++) {
+      counter.add(1, { "gen_ai.agent.name": "support_agent", "agent.outcome": "success", "session.id": `s_${session}` });
+    }
+    const requests = metricNamed(await telemetry.collectMetrics(), "agent.requests", "Did the View rename it? Only select it.");
+    assert.deepEqual(
+      byAttributes(requests),
+      { "agent.outcome=success gen_ai.agent.name=support_agent": 20 },
+      `🚨 agent.requests has ${requests.dataPoints.length} series: "session.id" got through. A deny-list drops only the ` +
+        "attributes you name; an allow-list keeps only gen_ai.agent.name and agent.outcome, whatever else is added later. " +
+        "Use createAllowListAttributesProcessor([...]).",
+    );
+  });
 });
 
 describe("Task 7: read the GenAI client metrics back", () => {
@@ -218,7 +234,15 @@ describe("Task 7: read the GenAI client metrics back", () => {
     );
   });
 
-  it("ignores other metrics", () => {
+  it("ignores other metrics", async () => {
     assert.deepEqual(lesson.tokenUsageTotals([]), { input: 0, output: 0 });
+    // Another histogram with the same attribute and "token" in its name: only the
+    // metric named gen_ai.client.token.usage is the model's token usage.
+    meter().createHistogram("app.token.estimate", { unit: "{token}" }).record(1000, { "gen_ai.token.type": "input" });
+    assert.deepEqual(
+      lesson.tokenUsageTotals(await telemetry.collectMetrics()),
+      { input: 0, output: 0 },
+      "🚨 tokens were counted from a metric other than gen_ai.client.token.usage: select the metric by its exact name (METRIC_GEN_AI_CLIENT_TOKEN_USAGE)",
+    );
   });
 });
