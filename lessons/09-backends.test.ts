@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { diag, type DiagLogger } from "@opentelemetry/api";
+import { diag, DiagLogLevel, type DiagLogger } from "@opentelemetry/api";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -68,6 +68,13 @@ describe("Task 1: an exporter per backend", () => {
   });
 });
 
+/** A diag logger that keeps "level: message" lines, to read what the SDK said. */
+function recordingLogger(): { logger: DiagLogger; lines: string[] } {
+  const lines: string[] = [];
+  const at = (level: string) => (message: string) => lines.push(`${level}: ${message}`);
+  return { lines, logger: { error: at("error"), warn: at("warn"), info: at("info"), debug: at("debug"), verbose: at("verbose") } };
+}
+
 /** An exporter that takes spans and never answers: a backend that hangs. */
 class NeverAnswers implements SpanExporter {
   calls = 0;
@@ -107,6 +114,19 @@ describe("Task 2: batch limits for a short-lived process", () => {
     assert.equal(exporter.calls, 1);
     assert.ok(settled, "🚨 after 5 s the flush was still waiting on the backend: the SDK default is 30 s. Set exportTimeoutMillis: 5000 (or less).");
   });
+
+  it("keeps the queue bounded while the backend hangs: spans past the bound are dropped, not kept", (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const { logger, lines } = recordingLogger();
+    diag.setLogger(logger, { logLevel: DiagLogLevel.DEBUG, suppressOverrideMessage: true });
+    const provider = new BasicTracerProvider({ spanProcessors: [lesson.createBatchProcessor(new NeverAnswers())] });
+    const tracer = provider.getTracer("test");
+    for (let i = 0; i < 10_000; i++) tracer.startSpan("work").end();
+    assert.ok(
+      lines.some((line) => line.includes("maxQueueSize reached")),
+      "🚨 10 000 spans piled up behind a backend that never answers and none was dropped: the queue is the memory bound. Keep maxQueueSize bounded (2048, the SDK default).",
+    );
+  });
 });
 
 /** An exporter that fails every export, like one whose backend is down. */
@@ -122,7 +142,12 @@ describe("Task 3: count what was not delivered", () => {
     const counting = new lesson.CountingExporter(new FailingExporter());
     const results: ExportResult[] = [];
     counting.export([{} as ReadableSpan, {} as ReadableSpan], (result) => results.push(result));
-    assert.equal(results.length, 1, "🚨 the result never reached the caller: the batch processor waits for resultCallback");
+    assert.equal(results.length, 1, "🚨 the result never reached the caller: the batch processor waits for resultCallback (call it exactly once)");
+    assert.equal(
+      results[0]!.code,
+      ExportResultCode.FAILED,
+      "🚨 the export failed but the caller was told SUCCESS: pass the inner exporter's result on unchanged, so the processor still sees the failure",
+    );
     assert.equal(counting.lost, 2, "🚨 2 spans failed to export and lost is not 2: count spans.length when result.code is not SUCCESS");
     assert.ok([...counting.reasons].some((reason) => reason.includes("ECONNREFUSED")), "🚨 keep result.error.message in reasons");
   });
@@ -144,12 +169,6 @@ describe("Task 3: count what was not delivered", () => {
   });
 });
 
-function recordingLogger(): { logger: DiagLogger; lines: string[] } {
-  const lines: string[] = [];
-  const at = (level: string) => (message: string) => lines.push(`${level}: ${message}`);
-  return { lines, logger: { error: at("error"), warn: at("warn"), info: at("info"), debug: at("debug"), verbose: at("verbose") } };
-}
-
 describe("Task 4: the diag logger", () => {
   it("at debug, shows what the exporter does and what the backend answered", async () => {
     const zipkin = await startZipkinReceiver({ status: 503 });
@@ -170,5 +189,30 @@ describe("Task 4: the diag logger", () => {
     diag.debug("chatter");
     diag.warn("Dropped 3 spans because maxQueueSize reached");
     assert.deepEqual(lines, ["warn: Dropped 3 spans because maxQueueSize reached"], "🚨 map \"warn\" to DiagLogLevel.WARN: warnings shown, debug hidden");
+  });
+
+  it("maps every level to its DiagLogLevel: that level and louder shown, chattier hidden", () => {
+    const expected = {
+      error: ["error"],
+      warn: ["warn", "error"],
+      info: ["info", "warn", "error"],
+      debug: ["debug", "info", "warn", "error"],
+    } as const;
+    for (const [level, shown] of Object.entries(expected) as Array<[keyof typeof expected, readonly string[]]>) {
+      const { logger, lines } = recordingLogger();
+      lesson.enableDiagnostics(level, logger);
+      diag.verbose("probe");
+      diag.debug("probe");
+      diag.info("probe");
+      diag.warn("probe");
+      diag.error("probe");
+      // Only the probes: registering a logger at debug also logs that registration.
+      const levelsSeen = lines.filter((line) => line.endsWith(": probe")).map((line) => line.split(":")[0]);
+      assert.deepEqual(
+        levelsSeen,
+        shown,
+        `🚨 enableDiagnostics("${level}") let through ${JSON.stringify(levelsSeen)}: map "${level}" to DiagLogLevel.${level.toUpperCase()}`,
+      );
+    }
   });
 });

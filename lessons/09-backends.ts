@@ -96,7 +96,8 @@ async function main(): Promise<void> {
     // 1 · A backend that works.
     const healthy = new CountingExporter(createExporter("zipkin", zipkin.endpoint));
     await runAgentAgainst(healthy);
-    console.log(`1 · Zipkin stand-in at ${zipkin.endpoint} received ${zipkin.received.length} spans: ${zipkin.received.map((s) => s.name).join(", ")}`);
+    const names = zipkin.received.map((span) => span.name).join(", ");
+    console.log(`1 · Zipkin stand-in at ${zipkin.endpoint} received ${zipkin.received.length} spans${names ? `: ${names}` : ""}`);
     if (zipkin.received.length === 0) console.log("  ⚠ nothing reached the backend: createExporter() keeps spans in memory → TODO(1)");
     if (zipkin.rejections.length > 0) console.log(`  ⚠ rejected with 400: ${zipkin.rejections[0]}`);
 
@@ -107,7 +108,8 @@ async function main(): Promise<void> {
     await runAgentAgainst(refused);
     console.log(`2 · backend down at ${down.endpoint}: ${refused.summary()}`);
     if (refused.lost === 0) console.log("  ⚠ those spans were lost, and nothing counted them → TODO(3) (and TODO(1), so something is sent)");
-    console.log("    more detail from the SDK itself: OTEL_LOG_LEVEL=debug npx tsx lessons/09-backends.ts (TODO(4) is the code behind it)");
+    // setupTelemetry() registers the kit's own diag logger from OTEL_LOG_LEVEL: the same call as TODO(4).
+    console.log("    more detail from the SDK itself: OTEL_LOG_LEVEL=debug npx tsx lessons/09-backends.ts (the kit's version of TODO(4))");
     console.log(
       "\nSee them in a real backend: docker compose up -d, then e.g.\n" +
         "  OTEL_TRACES_EXPORTER=zipkin npx tsx solutions/03-propagation.ts   → http://localhost:9411\n" +
