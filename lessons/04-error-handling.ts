@@ -14,6 +14,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { SpanStatusCode, trace } from "@opentelemetry/api";
+import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
 import { ATTR_ERROR_TYPE } from "@opentelemetry/semantic-conventions";
 import {
   errorTypeOf,
@@ -202,7 +203,9 @@ export function saveInBackground(save: () => Promise<void>): Promise<void> {
 // ---------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const telemetry = setupTelemetry({ serviceName: "error-handling-demo" });
+  // Also kept in memory, only to tell you below which task to look at next.
+  const seen = new InMemorySpanExporter();
+  const telemetry = setupTelemetry({ serviceName: "error-handling-demo", spanExporters: [seen] });
   const llm = new FakeLLM();
   const report = (what: string, err: unknown) => console.log(`✗ ${what}: ${err instanceof Error ? err.message : String(err)}`);
 
@@ -233,11 +236,26 @@ async function main(): Promise<void> {
   // In a server the process lives on; a script waits, or the span is lost at exit.
   await saving;
 
+  // Each task removes one symptom from the traces above; the first one still
+  // there is where to look next. (Read before shutdown, which empties `seen`.)
+  const spans = seen.getFinishedSpans();
+  const failed = (name: string) => spans.some((span) => span.name === name && span.status.code === SpanStatusCode.ERROR);
+  const has = (name: string) => spans.some((span) => span.name === name);
+  const next = [
+    { todo: 1, done: failed("risky_operation"), symptom: "risky_operation failed, but no exported span says so" },
+    { todo: 2, done: !failed("cache.lookup"), symptom: "an ordinary cache miss is marked ERROR on cache.lookup" },
+    { todo: 3, done: has("chat_with_retry") && has("chat_attempt"), symptom: "each retry is a one-span trace of its own" },
+    { todo: 4, done: failed("reply") && failed("memory.save"), symptom: "reply and memory.save do not record their failures" },
+  ].find((check) => !check.done);
   await telemetry.shutdown();
-  console.log(
-    "\nLook for ✗ ERROR on risky_operation, one chat_attempt per try under chat_with_retry, and no ERROR on cache.lookup.\n" +
-      "Something missing? `npm run verify -- 04` says which TODO is next.",
-  );
+  if (next) {
+    console.log(
+      `\n⚠ ${next.symptom}.\n` +
+        `  Next: TODO(${next.todo}) in lessons/04-error-handling.ts; \`npm run verify -- 04\` checks every task.`,
+    );
+  } else {
+    console.log("\n✓ ERROR on risky_operation, reply and memory.save, one chat_attempt per try, and none on cache.lookup.");
+  }
 }
 
 runMain(import.meta.url, main);
