@@ -39,6 +39,13 @@ class ProbeAgent extends Agent {
   }
 }
 
+/** An agent that gives the same answer every round, so the discussion stops early, by consensus. */
+class RepeatingAgent extends Agent {
+  protected override async chat(request: ChatRequest): Promise<ChatResponse> {
+    return { ...(await super.chat(request)), content: "我同意。" };
+  }
+}
+
 /** The seed's group with plain agents: no chat spans, whatever task 4 looks like. */
 function plainChat(maxRounds = 3, advisorLlm = llm({ seed: 2 })) {
   return new lesson.TracedGroupChat(config(maxRounds))
@@ -91,6 +98,17 @@ describe("Task 1: one session span per message", () => {
     const names = findSpan(telemetry.spans(), WORKFLOW).events.map((event) => event.name);
     assert.ok(names.includes("message_received"), `🚨 no "message_received" event on the session span (events: ${names.join(", ") || "none"}): span.addEvent("message_received", {...})`);
     assert.ok(names.includes("max_rounds_reached"), `🚨 no "max_rounds_reached" event: add it when result.stoppedBy === "max_rounds"`);
+  });
+
+  it("adds no max_rounds_reached event when the discussion stopped early", async () => {
+    const chat = new lesson.TracedGroupChat(config(5)).addAgent(new RepeatingAgent("expert", "gpt-4", { llm: llm() }), "专家");
+    const result = await chat.processMessage(TOPIC);
+    assert.equal(result.stoppedBy, "consensus", "(test fixture: an agent that repeats itself stops the discussion after round 2)");
+    const names = findSpan(telemetry.spans(), WORKFLOW).events.map((event) => event.name);
+    assert.ok(
+      !names.includes("max_rounds_reached"),
+      '🚨 "max_rounds_reached" was added although the discussion stopped by consensus: add it only when result.stoppedBy === "max_rounds"',
+    );
   });
 
   it("is the active span while the rounds run: everything inside joins its trace", async () => {
@@ -172,6 +190,26 @@ describe("Task 3: an invoke_agent span per agent turn", () => {
     assert.ok(isDescendant(spans, expert, findSpan(spans, "test round")), "🚨 the agent spans left the caller's trace");
   });
 
+  it("is the active span while its agent works: spans started in the turn become its children", async () => {
+    const chat = new lesson.TracedGroupChat(config(1))
+      .addAgent(new ProbeAgent("expert", "gpt-4", { llm: llm({ seed: 1 }) }), "专家")
+      .addAgent(new ProbeAgent("advisor", "gpt-4o-mini", { llm: llm({ seed: 2 }) }), "顾问");
+    chat.startSession();
+    await telemetry.tracer().startActiveSpan("test round", async (parent) => {
+      await chat.runRound(1, TOPIC);
+      parent.end();
+    });
+    const spans = telemetry.spans();
+    for (const name of ["expert", "advisor"]) {
+      assert.equal(
+        parentOf(spans, findSpan(spans, `probe ${name}`))?.name,
+        `invoke_agent ${name}`,
+        `🚨 a span started during ${name}'s turn is not a child of "invoke_agent ${name}": start the agent span with ` +
+          "tracer.startActiveSpan() so it is active in its own async branch (startSpan() alone does not make it active)",
+      );
+    }
+  });
+
   it("sets the GenAI agent attributes, the conversation id and the token usage", async () => {
     const chat = plainChat();
     const session = chat.startSession();
@@ -181,9 +219,11 @@ describe("Task 3: an invoke_agent span per agent turn", () => {
     assert.equal(span.attributes["gen_ai.operation.name"], "invoke_agent");
     assert.equal(span.attributes["gen_ai.agent.name"], "expert", "🚨 set gen_ai.agent.name");
     assert.equal(span.attributes["gen_ai.request.model"], "gpt-4", "🚨 set gen_ai.request.model to the agent's model");
+    assert.equal(span.attributes["gen_ai.provider.name"], "fake", "🚨 set gen_ai.provider.name (FAKE_PROVIDER_NAME from shared/agents)");
     assert.equal(span.attributes["gen_ai.conversation.id"], session.id, "🚨 set gen_ai.conversation.id to the session id");
     assert.equal(span.attributes["group_chat.agent.role"], "专家", "🚨 set group_chat.agent.role");
     assert.equal(span.attributes["gen_ai.usage.output_tokens"], reply.usage.outputTokens, "🚨 put the reply's token usage on the agent span (gen_ai.usage.input_tokens / output_tokens)");
+    assert.equal(span.attributes["gen_ai.usage.input_tokens"], reply.usage.inputTokens, "🚨 put the reply's input tokens on the agent span too (gen_ai.usage.input_tokens)");
   });
 
   it("marks a failed turn ERROR with the exception, and rethrows", async () => {
