@@ -24,6 +24,8 @@ import { runLessonTests, type RunResult } from "./run-tests.ts";
 
 // WORKBOOK_SELFCHECK=03 (or 03,05) checks only those lessons: handy while writing one.
 const only = process.env.WORKBOOK_SELFCHECK?.split(",").map((id) => id.trim().padStart(2, "0"));
+// Generous: on a loaded 2-core machine one lesson's tests can take 10+ s; a hang still ends.
+const CHILD_TIMEOUT_MS = 120_000;
 const lessons = listLessons().filter((lesson) => !only || only.includes(lesson.id));
 
 function summary(result: RunResult): string {
@@ -48,7 +50,7 @@ function runFile(path: string): { status: number | null; output: string } {
   const run = spawnSync(process.execPath, ["--import", "tsx", relative(ROOT, path)], {
     cwd: ROOT,
     encoding: "utf8",
-    timeout: 60_000,
+    timeout: CHILD_TIMEOUT_MS,
     env: { ...process.env, OTEL_TRACES_EXPORTER: "tree", NO_COLOR: "1", WORKBOOK_TARGET: undefined },
   });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
@@ -77,7 +79,7 @@ describe("every lesson keeps the workbook contract", { concurrency: 2 }, () => {
       });
 
       it("untouched, every task's tests fail", async () => {
-        const result = await runLessonTests(lesson, { target: { file: writeDerived(lesson, "all") } });
+        const result = await runLessonTests(lesson, { target: { file: writeDerived(lesson, "all") }, timeoutMs: CHILD_TIMEOUT_MS });
         assert.equal(result.problem, undefined, summary(result));
         assert.deepEqual(result.tasks.map((task) => task.task), tasks, `🚨 the test file's "Task N" describes should match the solution's TODOs ${tasks.join(", ")}`);
         const passing = result.tasks.filter((task) => task.passed).map((task) => task.task);
@@ -86,7 +88,7 @@ describe("every lesson keeps the workbook contract", { concurrency: 2 }, () => {
 
       for (const task of tasks) {
         it(`with only TODO(${task}) undone, exactly Task ${task} fails`, async () => {
-          const result = await runLessonTests(lesson, { target: { file: writeDerived(lesson, [task]) } });
+          const result = await runLessonTests(lesson, { target: { file: writeDerived(lesson, [task]) }, timeoutMs: CHILD_TIMEOUT_MS });
           assert.equal(result.problem, undefined, summary(result));
           const failing = result.tasks.filter((entry) => !entry.passed).map((entry) => entry.task);
           assert.deepEqual(failing, [task], `🚨 undoing TODO(${task}) should fail Task ${task} alone:\n${summary(result)}`);
