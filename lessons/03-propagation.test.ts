@@ -265,12 +265,15 @@ describe("Task 4: treat inbound baggage as untrusted", () => {
 
   it("accepts a well-formed user id", () => {
     assert.equal(lesson.userIdFromBaggage(withBaggage("user_123")), "user_123", "🚨 a plain user id like user_123 should be accepted");
+    assert.equal(lesson.userIdFromBaggage(withBaggage("team.a-7")), "team.a-7", "🚨 letters, digits, _ . and - are all allowed in a user id");
+    assert.equal(lesson.userIdFromBaggage(withBaggage("u".repeat(64))), "u".repeat(64), "🚨 a user id of exactly 64 characters should be accepted");
     assert.equal(lesson.userIdFromBaggage(ROOT_CONTEXT), undefined, "🚨 no baggage means no user id");
   });
 
   for (const [what, value] of [
     ["markup", "<script>alert(1)</script>"],
     ["8 KB of junk", "x".repeat(8192)],
+    ["65 characters, one over the limit", "u".repeat(65)],
     ["spaces and quotes", 'alice" OR "1"="1'],
     ["a line break", "alice\nlevel=admin"],
     ["an empty value", ""],

@@ -7,10 +7,10 @@
  * one process, each with its own tracer provider and service.name, and they
  * talk over real HTTP on 127.0.0.1:
  *
- *   agent-gateway                               llm-service
- *   gateway.handle_message                      
- *   └─ POST /v1/chat  CLIENT ── traceparent ──► POST /v1/chat  SERVER
- *                              baggage             └─ chat gpt-4  CLIENT
+ *   agent-gateway                                        llm-service
+ *   gateway.handle_message
+ *   └─ POST /v1/chat  CLIENT ── traceparent, baggage ──► POST /v1/chat  SERVER
+ *                                                        └─ chat gpt-4  CLIENT
  *
  * Run it:    npx tsx lessons/03-propagation.ts
  * Check it:  npm run verify -- 03
