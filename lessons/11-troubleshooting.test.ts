@@ -6,7 +6,7 @@ import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { diag, DiagLogLevel, trace, type DiagLogger } from "@opentelemetry/api";
 import { ExportResultCode } from "@opentelemetry/core";
-import { AlwaysOffSampler, BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { AlwaysOffSampler, BasicTracerProvider, SamplingDecision, SimpleSpanProcessor, type Sampler, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { lintSpans, SpanLintProcessor } from "../shared/lint/index.ts";
 import { findSpan, loadLesson, statusName, useTestTelemetry } from "../shared/testing/index.ts";
 import type * as Lesson from "./11-troubleshooting.ts";
@@ -35,6 +35,21 @@ describe("Task 1: read a span's ids and what kind of span it is", () => {
     assert.match(report.traceId, /^(?!0+$)[0-9a-f]{32}$/, "🚨 a sampled-out span still has a real trace id (it propagates downstream)");
     assert.equal(report.sampled, false);
     assert.equal(report.recording, false, "🚨 recording should come from span.isRecording()");
+  });
+
+  it("reads recording from span.isRecording(), not from the sampled flag", () => {
+    // A sampler may answer RECORD: the span records (processors see it) but is not sampled (not exported).
+    const recordOnly: Sampler = { shouldSample: () => ({ decision: SamplingDecision.RECORD }), toString: () => "RecordOnly" };
+    const span = new BasicTracerProvider({ sampler: recordOnly }).getTracer("t").startSpan("probe");
+    const report = lesson.inspectSpan(span);
+    assert.equal(report.sampled, false);
+    assert.equal(
+      report.recording,
+      true,
+      "🚨 this span is recording although its sampled flag is off (the sampler answered RECORD): take recording from span.isRecording()",
+    );
+    assert.equal(report.verdict, "recording", "🚨 a recording span reaches the processors: its verdict is \"recording\"");
+    span.end();
   });
 
   it("reports a recording span with its ids", () => {
@@ -96,7 +111,7 @@ describe("Task 2: the diag logger", () => {
     assert.deepEqual(
       quiet.lines.map(([level, message]) => `${level}:${message}`),
       ["error:probe-error"],
-      "🚨 pass the level to diag.setLogger (logLevel), and suppressOverrideMessage: true so a second call does not warn",
+      "🚨 at DiagLogLevel.ERROR only errors should reach the logger: pass the level to diag.setLogger(logger, { logLevel: level })",
     );
   });
 });

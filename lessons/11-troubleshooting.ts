@@ -136,8 +136,10 @@ async function causesOfMissingSpans(): Promise<void> {
   console.log("1. Reading span and trace ids (task 1):");
   // No provider registered yet: the API's no-op tracer.
   const noop = trace.getTracer("doctor").startSpan("probe");
-  show("no provider registered:", inspectSpan(noop));
+  const noopReport = inspectSpan(noop);
+  show("no provider registered:", noopReport);
   noop.end();
+  if (noopReport.verdict !== "no-provider") console.log("  ⚠ all-zero ids reported as a recorded span: inspectSpan() cannot tell a no-op span yet → TODO(1)");
   const sampledOut = new BasicTracerProvider({ sampler: new AlwaysOffSampler() }).getTracer("doctor").startSpan("probe");
   show("AlwaysOffSampler:", inspectSpan(sampledOut));
   sampledOut.end();
@@ -196,7 +198,10 @@ async function lintTheAgent(): Promise<void> {
   await summarize("OpenTelemetry gives every request a trace id").catch(() => {});
   await summarize("   ").catch(() => {}); // fails: is its span ended?
   await handleRequest("user_8c1f2b", "lorem ipsum ".repeat(200));
-  console.log(formatFindings(lint.findings()).replace(/^/gm, "  "));
+  const findings = lint.findings();
+  console.log(formatFindings(findings).replace(/^/gm, "  "));
+  if (findings.some((f) => f.rule === "unended-span")) console.log("  → unended-span: TODO(3)");
+  if (findings.some((f) => f.rule === "high-cardinality-name" || f.rule === "oversized-attribute")) console.log("  → span name and attribute: TODO(4)");
   await telemetry.shutdown();
 }
 
@@ -228,6 +233,7 @@ async function memoryCheck(): Promise<void> {
     const after = heapMb();
     console.log(`  ${label.padEnd(44)} heap ${before.toFixed(1)} → ${after.toFixed(1)} MB (${(after - before >= 0 ? "+" : "") + (after - before).toFixed(1)} MB)`);
     await provider.shutdown();
+    // Referenced after the measurement, so the unended spans stay reachable until it is taken.
     void open.length;
   }
 
