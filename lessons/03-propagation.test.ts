@@ -16,7 +16,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { FakeLLM } from "../shared/agents/index.ts";
 import { listen, postJson, sendJson, type RunningServer } from "../shared/http/index.ts";
-import { kindName, loadLesson, names, serviceOf, useTestTelemetry } from "../shared/testing/index.ts";
+import { assertTraceShape, kindName, loadLesson, names, serviceOf, useTestTelemetry } from "../shared/testing/index.ts";
 import type * as Lesson from "./03-propagation.ts";
 
 const lesson = await loadLesson<typeof Lesson>(import.meta.url);
@@ -308,5 +308,34 @@ describe("Task 4: treat inbound baggage as untrusted", () => {
     for (const span of llmService.spans()) {
       assert.equal(span.attributes["user.id"], undefined, `🚨 span "${span.name}" recorded a user.id the service should have rejected`);
     }
+  });
+});
+
+describe("The whole trace (every task together)", () => {
+  const gateway = useTestTelemetry({ serviceName: "agent-gateway" });
+  const llmService = useLlmService();
+  const start = useServers();
+
+  it("handleUserMessage: one trace from the gateway through the LLM service, with the user carried in baggage", async () => {
+    const service = await start(lesson.startLlmService({ tracer: llmService.tracer(), llm: new FakeLLM() }));
+    const answer = await lesson.handleUserMessage(service.url, "user_123", CALL.question, gateway.tracer());
+    assert.equal(
+      answer.userId,
+      "user_123",
+      "🚨 the LLM service did not read user.id from the baggage: the call must run inside context.with(withUserBaggage(...), ...) so inject() sends it",
+    );
+    const spans = [...gateway.spans(), ...llmService.spans()];
+    assertTraceShape(
+      spans,
+      `
+      gateway.handle_message
+        POST /v1/chat
+          POST /v1/chat
+            chat gpt-4
+      `,
+      "Inject on the gateway, extract on the LLM service: the SERVER span must continue the CLIENT span's trace.",
+    );
+    const server = onlySpanOfKind(llmService.spans(), SpanKind.SERVER, "llm-service");
+    assert.equal(server.attributes["user.id"], "user_123", "🚨 the SERVER span should carry user.id from the baggage");
   });
 });
