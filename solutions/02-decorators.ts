@@ -171,8 +171,9 @@ export class ResearchAgent extends TracedAgent {
     //          seed's "llm.model") and request.size (bytes), never the whole request.
     // #region TODO(4) solution
     // The decorator owns the span; the method reaches it through the context.
-    // Set these before the first `await`: they describe the request, and a
-    // sampler or a crash later should not lose them.
+    // Set these before the first `await`: they describe the request, so even
+    // if the work fails halfway the span still says whose request it was.
+    // (Too late for the sampler, which decides at span start; see lesson 06.)
     trace.getActiveSpan()?.setAttributes({
       [ATTR_USER_ID]: userId,
       // The semantic-convention key, so every backend and dashboard that knows
