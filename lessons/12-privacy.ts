@@ -190,7 +190,13 @@ async function main(): Promise<void> {
     spanExporters: [{ export: (spans, done) => (exported.push(...spans), done({ code: 0 })), shutdown: async () => {} }],
   });
   const capture = captureMessageContent();
-  console.log(`${CAPTURE_CONTENT_ENV}=${process.env[CAPTURE_CONTENT_ENV] ?? "(unset)"} → message content ${capture ? "ON" : "off"}\n`);
+  console.log(`${CAPTURE_CONTENT_ENV}=${process.env[CAPTURE_CONTENT_ENV] ?? "(unset)"} → message content ${capture ? "ON" : "off"}`);
+  const limits = privacySpanLimits();
+  console.log(
+    limits.attributeValueLengthLimit === undefined
+      ? "span limits: none of your own, so an attribute value of any length is exported → TODO(3)\n"
+      : `span limits: values cut at ${limits.attributeValueLengthLimit} characters, at most ${limits.attributeCountLimit ?? 128} attributes per span\n`,
+  );
 
   const llm = new FakeLLM({ seed: 12 });
   // A caller that sends more baggage than it should.
