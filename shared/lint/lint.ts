@@ -82,11 +82,10 @@ export function lintSpans(finished: readonly ReadableSpan[], options: LintOption
   // Span ids known in each trace: finished ones, and open ones (an open
   // parent is reported as unended above; its children are not orphans twice).
   const known = new Set([...finished, ...open].map((span) => `${span.spanContext().traceId}/${span.spanContext().spanId}`));
-  const openIds = new Set(open.map((span) => span.spanContext().spanId));
 
   for (const span of finished) {
     const parent = span.parentSpanContext;
-    if (parent && isSpanContextValid(parent) && !known.has(`${parent.traceId}/${parent.spanId}`) && !openIds.has(parent.spanId)) {
+    if (parent && isSpanContextValid(parent) && !known.has(`${parent.traceId}/${parent.spanId}`)) {
       findings.push(
         finding(
           "orphan-span",
