@@ -16,6 +16,7 @@ import {
   type SpanRecord,
 } from "../../shared/trace-view/dump.ts";
 import type { Lesson } from "../../shared/workbook/lessons.ts";
+import { killGroup } from "../../shared/workbook/run-tests.ts";
 
 export interface SolutionRun {
   spans: SpanRecord[];
@@ -77,15 +78,6 @@ export function runSolution(lesson: Lesson, root: string, timeoutMs = 60_000): P
       resolve(run);
     });
   });
-}
-
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, keeping the order of results. */

@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { relative } from "node:path";
 import { ROOT } from "../testing/load-lesson.ts";
-import { defaultTimeoutMs } from "./run-tests.ts";
+import { defaultTimeoutMs, killGroup } from "./run-tests.ts";
 
 export interface FileRun {
   status: number | null;
@@ -36,13 +36,7 @@ export function runLessonFile(path: string, options: FileRunOptions = {}): Promi
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
     let timedOut = false;
-    const stop = () => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    };
+    const stop = () => killGroup(child.pid);
     const timer = setTimeout(() => {
       timedOut = true;
       stop();

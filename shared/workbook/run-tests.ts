@@ -125,7 +125,8 @@ export function runLessonTests(lesson: Lesson, options: RunOptions = {}): Promis
   });
 }
 
-function killGroup(pid: number | undefined): void {
+/** Kills a detached child and everything it started (its process group). */
+export function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
   try {
     process.kill(-pid, "SIGKILL");
