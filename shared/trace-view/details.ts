@@ -5,6 +5,7 @@
 import type { AttributeValue, Attributes } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { Style } from "./ansi.ts";
+import type { TreeDetail } from "./tree-detail.ts";
 
 export interface DetailLine {
   text: string;
@@ -20,16 +21,27 @@ const MAX_EVENT_ATTRIBUTES = 4;
 
 export type ParentNote = "remote" | "printed-earlier" | "missing";
 
-export function detailLines(span: ReadableSpan, parentNote?: ParentNote): DetailLine[] {
+/**
+ * The lines under a span. Compact keeps what explains the tree's shape and its
+ * errors (notes, exception events, links); full adds attributes and every event.
+ */
+export function detailLines(span: ReadableSpan, parentNote?: ParentNote, detail: TreeDetail = "compact"): DetailLine[] {
+  const full = detail === "full";
   return [
     ...(parentNote ? [noteLine(span, parentNote)] : []),
-    ...attributeLines(span.attributes),
-    ...span.events.map(eventLine),
+    ...(full ? attributeLines(span.attributes) : []),
+    ...span.events.filter((event) => full || event.name === "exception").map(eventLine),
     ...span.links.map((link): DetailLine => {
       const { traceId, spanId } = link.context;
       return { text: `⇢ link to trace ${shortTraceId(traceId)} span ${spanId}`, style: "dim" };
     }),
   ];
+}
+
+/** How many attributes and events a compact tree leaves out for this span. */
+export function hiddenInCompact(span: ReadableSpan): number {
+  const attributes = Object.values(span.attributes).filter((value) => value !== undefined).length;
+  return attributes + span.events.filter((event) => event.name !== "exception").length;
 }
 
 /** Explains why a span with a parent is drawn as a root. */
