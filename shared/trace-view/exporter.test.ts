@@ -211,7 +211,7 @@ describe("treeDetailFromEnv (WORKBOOK_TREE)", () => {
   });
 
   it("stops on anything else, naming the variable and the values, with the input bounded and printable", () => {
-    assert.throws(() => treeDetailFromEnv({ WORKBOOK_TREE: "verbose" }), /WORKBOOK_TREE="verbose" is not a tree view: use WORKBOOK_TREE=full/);
+    assert.throws(() => treeDetailFromEnv({ WORKBOOK_TREE: "verbose" }), /🚨 WORKBOOK_TREE: "verbose" is not a tree view\.\n   Use WORKBOOK_TREE=full/);
     assert.throws(
       () => treeDetailFromEnv({ WORKBOOK_TREE: `\x1b[31m${"x".repeat(500)}` }),
       (error: Error) => !error.message.includes("\x1b") && error.message.length < 250,

@@ -17,7 +17,10 @@ export function treeDetailFromEnv(env: Readonly<Record<string, string | undefine
   if ((VALUES as readonly string[]).includes(raw)) return raw as TreeDetail;
   // The value comes from outside: bound it and make it printable before it reaches the terminal.
   const shown = JSON.stringify(env[TREE_DETAIL_ENV]!.slice(0, 40));
-  throw new Error(`${TREE_DETAIL_ENV}=${shown} is not a tree view: use ${TREE_DETAIL_ENV}=full to show attributes and events, or leave it unset (compact).`);
+  // Same shape as the telemetry kit's ConfigError, which runMain() prints as one readable line.
+  throw new Error(
+    `🚨 ${TREE_DETAIL_ENV}: ${shown} is not a tree view.\n   Use ${TREE_DETAIL_ENV}=full to show attributes and events, or leave it unset for the compact tree.`,
+  );
 }
 
 /** The one line a compact tree adds, once, when it hid something. */
