@@ -22,15 +22,15 @@ const MAX_EVENT_ATTRIBUTES = 4;
 export type ParentNote = "remote" | "printed-earlier" | "missing";
 
 /**
- * The lines under a span. Compact keeps what explains the tree's shape and its
- * errors (notes, exception events, links); full adds attributes and every event.
+ * The lines under a span. Compact keeps what explains the tree's shape and
+ * what happened (notes, events, exceptions, links); full adds the attributes.
  */
 export function detailLines(span: ReadableSpan, parentNote?: ParentNote, detail: TreeDetail = "compact"): DetailLine[] {
   const full = detail === "full";
   return [
     ...(parentNote ? [noteLine(span, parentNote)] : []),
     ...(full ? attributeLines(span.attributes) : []),
-    ...span.events.filter((event) => full || event.name === "exception").map(eventLine),
+    ...span.events.map(eventLine),
     ...span.links.map((link): DetailLine => {
       const { traceId, spanId } = link.context;
       return { text: `⇢ link to trace ${shortTraceId(traceId)} span ${spanId}`, style: "dim" };
@@ -38,10 +38,9 @@ export function detailLines(span: ReadableSpan, parentNote?: ParentNote, detail:
   ];
 }
 
-/** How many attributes and events a compact tree leaves out for this span. */
+/** How many attributes a compact tree leaves out for this span. */
 export function hiddenInCompact(span: ReadableSpan): number {
-  const attributes = Object.values(span.attributes).filter((value) => value !== undefined).length;
-  return attributes + span.events.filter((event) => event.name !== "exception").length;
+  return Object.values(span.attributes).filter((value) => value !== undefined).length;
 }
 
 /** Explains why a span with a parent is drawn as a root. */

@@ -26,7 +26,7 @@ export interface TraceTreeExporterOptions {
   width?: number;
   /** Also append every span, as JSON lines, to this file (see dump.ts). Default: env WORKBOOK_TRACE_FILE. */
   dumpFile?: string;
-  /** compact (the shape) or full (with attributes and events). Default: env WORKBOOK_TREE, else compact. */
+  /** compact (the shape) or full (with attributes). Default: env WORKBOOK_TREE, else compact. */
   detail?: TreeDetail;
 }
 

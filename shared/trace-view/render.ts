@@ -27,7 +27,7 @@ export interface RenderOptions {
    * passes this; plain callers can ignore it).
    */
   printedSpanIds?: ReadonlySet<string>;
-  /** compact (default): the shape, status and errors; full: also attributes and events (tree-detail.ts). */
+  /** compact (default): the shape, status, events and errors; full: also attributes (tree-detail.ts). */
   detail?: TreeDetail;
 }
 

@@ -1,9 +1,9 @@
 // How much the trace tree shows under each span.
 //
 // compact (default): the shape — names, kinds, services, durations, status,
-//   errors (exception events), links, and notes on parents that are elsewhere.
-// full: also every span's attributes and events. Eight gen_ai.* attributes on
-//   each chat span turn a 20-line tree into 90, so they are one variable away.
+//   events and exceptions, links, and notes on parents that are elsewhere.
+// full: also every span's attributes. Eight gen_ai.* attributes on each chat
+//   span turn a 20-line tree into 90, so they are one variable away.
 
 export type TreeDetail = "compact" | "full";
 
@@ -19,9 +19,9 @@ export function treeDetailFromEnv(env: Readonly<Record<string, string | undefine
   const shown = JSON.stringify(env[TREE_DETAIL_ENV]!.slice(0, 40));
   // Same shape as the telemetry kit's ConfigError, which runMain() prints as one readable line.
   throw new Error(
-    `🚨 ${TREE_DETAIL_ENV}: ${shown} is not a tree view.\n   Use ${TREE_DETAIL_ENV}=full to show attributes and events, or leave it unset for the compact tree.`,
+    `🚨 ${TREE_DETAIL_ENV}: ${shown} is not a tree view.\n   Use ${TREE_DETAIL_ENV}=full to show span attributes, or leave it unset for the compact tree.`,
   );
 }
 
 /** The one line a compact tree adds, once, when it hid something. */
-export const HIDDEN_DETAIL_HINT = `(attributes and events hidden: ${TREE_DETAIL_ENV}=full shows them)`;
+export const HIDDEN_DETAIL_HINT = `(span attributes hidden: ${TREE_DETAIL_ENV}=full shows them)`;
