@@ -102,7 +102,9 @@ export function useTestTelemetry(options: TestTelemetryOptions = {}): TestTeleme
     const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
     const meterProvider = new MeterProvider({ resource, readers: [reader], views: options.views ?? [] });
 
-    currentTestTracerProvider.current = tracerProvider;
+    // Two useTestTelemetry() in one describe: the first registered stays global, as the API's
+    // refusal of a second global registration always made it.
+    currentTestTracerProvider.current ??= tracerProvider;
     trace.setGlobalTracerProvider(currentTestTracerProvider);
     metrics.setGlobalMeterProvider(meterProvider);
     let logExporter: InMemoryLogRecordExporter | undefined;
@@ -110,7 +112,7 @@ export function useTestTelemetry(options: TestTelemetryOptions = {}): TestTeleme
     if (options.logs) {
       logExporter = new InMemoryLogRecordExporter();
       loggerProvider = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor({ exporter: logExporter })] });
-      currentTestLoggerProvider.current = loggerProvider;
+      currentTestLoggerProvider.current ??= loggerProvider;
       logs.setGlobalLoggerProvider(currentTestLoggerProvider);
     }
     if (options.contextManager ?? true) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -123,13 +125,13 @@ export function useTestTelemetry(options: TestTelemetryOptions = {}): TestTeleme
   afterEach(async () => {
     const ending = current;
     current = undefined;
-    currentTestTracerProvider.current = undefined;
+    if (currentTestTracerProvider.current === ending?.tracerProvider) currentTestTracerProvider.current = undefined;
     trace.disable();
     metrics.disable();
     context.disable();
     propagation.disable();
     if (ending?.loggerProvider) {
-      currentTestLoggerProvider.current = undefined;
+      if (currentTestLoggerProvider.current === ending.loggerProvider) currentTestLoggerProvider.current = undefined;
       logs.disable();
       await ending.loggerProvider.shutdown();
     }
