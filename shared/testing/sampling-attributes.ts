@@ -6,8 +6,10 @@
  * making sampling decisions and SHOULD be provided **at span creation time**"):
  *
  * - GenAI: open-telemetry/semantic-conventions-genai at commit 002c8a6e
- *   (docs/gen-ai/gen-ai-spans.md, Inference span;
- *   docs/gen-ai/gen-ai-agent-spans.md, create_agent and invoke_agent spans).
+ *   (docs/gen-ai/gen-ai-spans.md: Inference and Execute tool spans;
+ *   docs/gen-ai/gen-ai-agent-spans.md: create_agent, invoke_agent (client and
+ *   internal), invoke_workflow and plan spans). Operations whose span we did
+ *   not check (embeddings, retrieval, memory) get the one name every list has.
  * - HTTP: open-telemetry/semantic-conventions at 384d6616 (v1.44.0+22),
  *   docs/http/http-spans.md, HTTP client span and HTTP server span.
  *   (`http.route` is not in the server list: the same page says it MUST be
@@ -22,8 +24,24 @@ export const CONVENTION_SOURCES = {
 
 /** gen-ai-spans.md, Inference: operation, provider, model, server. */
 const GEN_AI_INFERENCE = ["gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.request.model", "server.address", "server.port"];
-/** gen-ai-agent-spans.md, create_agent / invoke_agent: the same plus the agent's name. */
+/** gen-ai-agent-spans.md, create_agent / invoke_agent: the same plus the agent's name (the internal invoke_agent span lists no server.*). */
 const GEN_AI_AGENT = [...GEN_AI_INFERENCE, "gen_ai.agent.name"];
+/** Execute tool, invoke_workflow, plan: only the operation. */
+const GEN_AI_OPERATION_ONLY = ["gen_ai.operation.name"];
+
+function genAiKeys(operation: unknown): string[] {
+  switch (operation) {
+    case "chat":
+    case "text_completion":
+    case "generate_content":
+      return GEN_AI_INFERENCE;
+    case "create_agent":
+    case "invoke_agent":
+      return GEN_AI_AGENT;
+    default:
+      return GEN_AI_OPERATION_ONLY;
+  }
+}
 const HTTP_CLIENT = ["http.request.method", "server.address", "server.port", "url.full"];
 const HTTP_SERVER = [
   "client.address",
@@ -53,7 +71,7 @@ export function samplingRules(kind: SpanKind, attributes: Attributes): SamplingR
   const rules: SamplingRule[] = [];
   const operation = attributes["gen_ai.operation.name"];
   if (operation !== undefined) {
-    const keys = operation === "invoke_agent" || operation === "create_agent" ? GEN_AI_AGENT : GEN_AI_INFERENCE;
+    const keys = genAiKeys(operation);
     rules.push({ source: CONVENTION_SOURCES.genAi, isSamplingRelevant: (key) => keys.includes(key) });
   }
   if (attributes["http.request.method"] !== undefined) {

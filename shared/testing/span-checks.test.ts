@@ -84,6 +84,7 @@ describe("useTestTelemetry() span checks", () => {
     passes("ends once, in finally");
     passes("passes sampling attributes at start and sets response attributes later");
     passes("sets http.response.status_code and http.route on an HTTP server span later");
+    passes("sets gen_ai.request.model late on an execute_tool span, whose list names only the operation");
     passes("sets server.address late on a span that follows no convention listing it");
   });
 
