@@ -7,6 +7,7 @@
  * message, with the model call as its child.
  */
 import { SpanKind, type Attributes, type Meter, type Tracer } from "@opentelemetry/api";
+// Unstable names, copied in gen-ai-names.ts (not imported from semantic-conventions/incubating).
 import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_CONVERSATION_ID,
@@ -17,7 +18,7 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_USER_ID,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
-} from "@opentelemetry/semantic-conventions/incubating";
+} from "./gen-ai-names.ts";
 import { FakeLLM, type ChatRequest, type ChatResponse } from "./fake-llm.ts";
 import { recordSpanError } from "./record-error.ts";
 import { defaultTracer } from "./scope.ts";

@@ -21,3 +21,5 @@ export { Agent, TracedAgent } from "./agent.ts";
 export type { AgentOptions, AgentReply, TracedAgentOptions } from "./agent.ts";
 export { errorTypeOf, recordSpanError } from "./record-error.ts";
 export { INSTRUMENTATION_SCOPE } from "./scope.ts";
+// The unstable GenAI names (copied, as the semantic-conventions README advises): import them from here.
+export * from "./gen-ai-names.ts";

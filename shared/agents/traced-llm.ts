@@ -8,8 +8,9 @@
  */
 import { SpanKind, type Attributes, type Histogram, type Meter, type Tracer } from "@opentelemetry/api";
 import { ATTR_ERROR_TYPE } from "@opentelemetry/semantic-conventions";
-// The gen_ai.* names live in the incubating entry point: the GenAI conventions
-// are still in development (and are being moved to their own repository).
+// The gen_ai.* names: copied into gen-ai-names.ts, as the semantic-conventions
+// package advises for unstable names (its incubating gen_ai.* constants are
+// deprecated since they moved to the semantic-conventions-genai repository).
 import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
@@ -27,7 +28,7 @@ import {
   GEN_AI_TOKEN_TYPE_VALUE_OUTPUT,
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
-} from "@opentelemetry/semantic-conventions/incubating";
+} from "./gen-ai-names.ts";
 import type { ChatRequest, ChatResponse, FakeLLM } from "./fake-llm.ts";
 import { errorTypeOf, recordSpanError } from "./record-error.ts";
 import { defaultMeter, defaultTracer } from "./scope.ts";

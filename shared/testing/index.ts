@@ -17,3 +17,5 @@ export {
 } from "./spans.ts";
 export { assertTraceShape, traceShape, normalizeShape } from "./shape.ts";
 export { RecordingExporter } from "./recording-exporter.ts";
+export { SpanMistakeDetector, type SpanCheckOptions } from "./span-checks.ts";
+export { samplingRules } from "./sampling-attributes.ts";

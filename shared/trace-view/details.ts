@@ -5,6 +5,7 @@
 import type { AttributeValue, Attributes } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { Style } from "./ansi.ts";
+import type { TreeDetail } from "./tree-detail.ts";
 
 export interface DetailLine {
   text: string;
@@ -20,16 +21,26 @@ const MAX_EVENT_ATTRIBUTES = 4;
 
 export type ParentNote = "remote" | "printed-earlier" | "missing";
 
-export function detailLines(span: ReadableSpan, parentNote?: ParentNote): DetailLine[] {
+/**
+ * The lines under a span. Compact keeps what explains the tree's shape and
+ * what happened (notes, events, exceptions, links); full adds the attributes.
+ */
+export function detailLines(span: ReadableSpan, parentNote?: ParentNote, detail: TreeDetail = "compact"): DetailLine[] {
+  const full = detail === "full";
   return [
     ...(parentNote ? [noteLine(span, parentNote)] : []),
-    ...attributeLines(span.attributes),
+    ...(full ? attributeLines(span.attributes) : []),
     ...span.events.map(eventLine),
     ...span.links.map((link): DetailLine => {
       const { traceId, spanId } = link.context;
       return { text: `⇢ link to trace ${shortTraceId(traceId)} span ${spanId}`, style: "dim" };
     }),
   ];
+}
+
+/** How many attributes a compact tree leaves out for this span. */
+export function hiddenInCompact(span: ReadableSpan): number {
+  return Object.values(span.attributes).filter((value) => value !== undefined).length;
 }
 
 /** Explains why a span with a parent is drawn as a root. */

@@ -5,6 +5,7 @@ import { ExportResultCode, W3CTraceContextPropagator, type ExportResult } from "
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
 import { colorEnabled } from "./render.ts";
 import { TraceTreeExporter } from "./exporter.ts";
+import { treeDetailFromEnv } from "./tree-detail.ts";
 import { ANSI, at, capture, serviceProvider, under } from "./fixtures.ts";
 
 describe("TraceTreeExporter: when a trace prints", () => {
@@ -166,5 +167,55 @@ describe("demo", () => {
 
     await Promise.all([gateway.provider.shutdown(), llm.provider.shutdown()]);
     assert.deepEqual(view.printedTraceIds(), [root.spanContext().traceId]);
+  });
+});
+
+describe("TraceTreeExporter: compact by default, attributes one variable away", () => {
+  function run(exporter: TraceTreeExporter) {
+    const { tracer } = serviceProvider("gateway", exporter);
+    for (const name of ["first", "second"]) {
+      const span = tracer.startSpan(name, { attributes: { "gen_ai.request.model": "gpt-4" } });
+      span.addEvent("retry");
+      span.end();
+    }
+  }
+
+  it("hides attributes (events stay), and says once how to see them", () => {
+    const out = capture();
+    run(new TraceTreeExporter({ write: out.write }));
+    assert.doesNotMatch(out.text(), /gen_ai\.request\.model/);
+    assert.equal(out.text().match(/• retry/g)?.length, 2, out.text());
+    assert.equal(out.text().split("WORKBOOK_TREE=full").length - 1, 1, out.text());
+    assert.match(out.chunks[0]!, /\n\(span attributes hidden: WORKBOOK_TREE=full shows them\)\n\n$/);
+  });
+
+  it("shows them with detail: full, without the hint", () => {
+    const out = capture();
+    run(new TraceTreeExporter({ write: out.write, detail: "full" }));
+    assert.equal(out.text().match(/gen_ai\.request\.model: gpt-4/g)?.length, 2);
+    assert.doesNotMatch(out.text(), /WORKBOOK_TREE/);
+  });
+
+  it("prints no hint when nothing was hidden", () => {
+    const out = capture();
+    serviceProvider("gateway", new TraceTreeExporter({ write: out.write })).tracer.startSpan("bare").end();
+    assert.doesNotMatch(out.text(), /hidden/);
+  });
+});
+
+describe("treeDetailFromEnv (WORKBOOK_TREE)", () => {
+  it("reads compact (unset or empty) and full, in any case", () => {
+    assert.equal(treeDetailFromEnv({}), "compact");
+    assert.equal(treeDetailFromEnv({ WORKBOOK_TREE: "" }), "compact");
+    assert.equal(treeDetailFromEnv({ WORKBOOK_TREE: "compact" }), "compact");
+    assert.equal(treeDetailFromEnv({ WORKBOOK_TREE: " FULL " }), "full");
+  });
+
+  it("stops on anything else, naming the variable and the values, with the input bounded and printable", () => {
+    assert.throws(() => treeDetailFromEnv({ WORKBOOK_TREE: "verbose" }), /🚨 WORKBOOK_TREE: "verbose" is not a tree view\.\n   Use WORKBOOK_TREE=full/);
+    assert.throws(
+      () => treeDetailFromEnv({ WORKBOOK_TREE: `\x1b[31m${"x".repeat(500)}` }),
+      (error: Error) => !error.message.includes("\x1b") && error.message.length < 250,
+    );
   });
 });

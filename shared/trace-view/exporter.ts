@@ -12,7 +12,10 @@ import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { colorEnabled } from "./ansi.ts";
 import { appendSpanRecords, TRACE_FILE_ENV } from "./dump.ts";
+import { paint } from "./ansi.ts";
+import { hiddenInCompact } from "./details.ts";
 import { renderTraces } from "./render.ts";
+import { HIDDEN_DETAIL_HINT, treeDetailFromEnv, type TreeDetail } from "./tree-detail.ts";
 
 export interface TraceTreeExporterOptions {
   /** Where trees go. Default: process.stdout. */
@@ -23,6 +26,8 @@ export interface TraceTreeExporterOptions {
   width?: number;
   /** Also append every span, as JSON lines, to this file (see dump.ts). Default: env WORKBOOK_TRACE_FILE. */
   dumpFile?: string;
+  /** compact (the shape) or full (with attributes). Default: env WORKBOOK_TREE, else compact. */
+  detail?: TreeDetail;
 }
 
 /**
@@ -39,6 +44,9 @@ export class TraceTreeExporter implements SpanExporter {
   readonly #color: boolean;
   readonly #width: number | undefined;
   readonly #dumpFile: string | undefined;
+  readonly #detail: TreeDetail;
+  /** The compact tree says once how to see what it hides. */
+  #hintShown = false;
   /** Ended spans waiting for their trace to complete, by trace id (oldest trace first). */
   readonly #pending = new Map<string, ReadableSpan[]>();
   /** Span ids already printed, by trace id. */
@@ -52,6 +60,7 @@ export class TraceTreeExporter implements SpanExporter {
     this.#width = options.width;
     // The docs site runs each solution with this set, and draws its real trace from the file.
     this.#dumpFile = options.dumpFile ?? (process.env[TRACE_FILE_ENV] || undefined);
+    this.#detail = options.detail ?? treeDetailFromEnv();
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -113,8 +122,10 @@ export class TraceTreeExporter implements SpanExporter {
     if (!spans) return;
     const printed = this.#printed.get(traceId) ?? new Set<string>();
     try {
-      const text = renderTraces(spans, { color: this.#color, width: this.#width, printedSpanIds: printed });
-      this.#write(`${text}\n\n`);
+      const text = renderTraces(spans, { color: this.#color, width: this.#width, printedSpanIds: printed, detail: this.#detail });
+      const hint = this.#detail === "compact" && !this.#hintShown && spans.some((span) => hiddenInCompact(span) > 0);
+      if (hint) this.#hintShown = true;
+      this.#write(hint ? `${text}\n${paint(HIDDEN_DETAIL_HINT, "dim", this.#color)}\n\n` : `${text}\n\n`);
     } catch (error) {
       // A broken view (or a closed stdout) must not break the app being traced.
       console.error(`trace-view: could not print trace ${traceId}:`, error);

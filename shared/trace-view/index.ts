@@ -2,3 +2,4 @@
 export { renderTraces, colorEnabled, type RenderOptions } from "./render.ts";
 export { TraceTreeExporter, type TraceTreeExporterOptions } from "./exporter.ts";
 export { OpenSpanTracker, describeOpenSpans } from "./open-spans.ts";
+export { treeDetailFromEnv, TREE_DETAIL_ENV, type TreeDetail } from "./tree-detail.ts";

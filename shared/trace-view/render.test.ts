@@ -75,7 +75,7 @@ describe("renderTraces: status, attributes, events", () => {
     assert.match(output, /cache\.get \[gateway\] +1\.0 ms  █+  ✓$/m);
   });
 
-  it("lists attributes (values cut to 48 chars, at most 8 lines) and events with their attributes", () => {
+  it("full view: lists attributes (values cut to 48 chars, at most 8 lines) and events with their attributes", () => {
     const { tracer, spans } = recorder();
     const span = tracer.startSpan("llm.call", { startTime: at(0) });
     span.setAttribute("gen_ai.prompt", "x".repeat(100));
@@ -85,7 +85,7 @@ describe("renderTraces: status, attributes, events", () => {
     span.addEvent("retry");
     span.end(at(1));
 
-    const details = renderTraces(spans()).split("\n").slice(2).map((line) => line.trim());
+    const details = renderTraces(spans(), { detail: "full" }).split("\n").slice(2).map((line) => line.trim());
     assert.deepEqual(details, [
       `gen_ai.prompt: ${"x".repeat(47)}…`,
       "attr.1: 1",
@@ -98,6 +98,52 @@ describe("renderTraces: status, attributes, events", () => {
       "• gen_ai.choice {index: 0, finish_reason: stop}",
       "• retry",
     ]);
+  });
+});
+
+describe("renderTraces: the compact view (the default)", () => {
+  /** A chat span as the GenAI instrumentation writes it, with an error and a link. */
+  function chatTrace() {
+    const { tracer, spans } = recorder();
+    const linked = tracer.startSpan("earlier", { startTime: at(0) });
+    linked.end(at(1));
+    const root = tracer.startSpan("invoke_agent planner", { startTime: at(0), attributes: { "gen_ai.agent.name": "planner" } });
+    const chat = tracer.startSpan(
+      "chat gpt-4",
+      {
+        startTime: at(1),
+        kind: SpanKind.CLIENT,
+        links: [{ context: linked.spanContext() }],
+        attributes: { "gen_ai.operation.name": "chat", "gen_ai.provider.name": "fake", "gen_ai.request.model": "gpt-4" },
+      },
+      under(root),
+    );
+    chat.setAttributes({ "gen_ai.usage.input_tokens": 12, "gen_ai.usage.output_tokens": 30, "error.type": "rate_limited" });
+    chat.addEvent("retry", { attempt: 1 });
+    chat.recordException(new RangeError("rate limited"));
+    chat.setStatus({ code: SpanStatusCode.ERROR, message: "rate limited" });
+    chat.end(at(3));
+    root.end(at(4));
+    return spans().filter((span) => span.name !== "earlier");
+  }
+
+  it("shows names, services, kinds, durations, status, events, errors and links, without attributes", () => {
+    const lines = renderTraces(chatTrace()).split("\n");
+    assert.equal(lines.length, 6, lines.join("\n"));
+    assert.match(lines[1]!, /^  invoke_agent planner \[gateway\] +4\.0 ms  █+$/);
+    assert.match(lines[2]!, /^  └─ chat gpt-4 \[gateway\] CLIENT +2\.0 ms  +█+ +✗ ERROR: rate limited$/);
+    assert.equal(lines[3]!.trim(), "• retry {attempt: 1}");
+    assert.equal(lines[4]!.trim(), "• exception RangeError: rate limited");
+    assert.match(lines[5]!.trim(), /^⇢ link to trace \w{8}… span [0-9a-f]{16}$/);
+    assert.doesNotMatch(lines.join("\n"), /gen_ai\.|error\.type/);
+  });
+
+  it("full view adds every attribute under the same tree", () => {
+    const compact = renderTraces(chatTrace());
+    const full = renderTraces(chatTrace(), { detail: "full" });
+    assert.match(full, /^ +gen_ai\.request\.model: gpt-4$/m);
+    assert.match(full, /^  │  gen_ai\.agent\.name: planner$/m);
+    assert.equal(full.split("\n").length, compact.split("\n").length + 7, full);
   });
 });
 

@@ -12,6 +12,7 @@ import { hrTimeToMilliseconds } from "@opentelemetry/core";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { paint } from "./ansi.ts";
 import { detailLines, shortTraceId, type DetailLine, type ParentNote } from "./details.ts";
+import type { TreeDetail } from "./tree-detail.ts";
 
 export { colorEnabled } from "./ansi.ts";
 
@@ -26,6 +27,8 @@ export interface RenderOptions {
    * passes this; plain callers can ignore it).
    */
   printedSpanIds?: ReadonlySet<string>;
+  /** compact (default): the shape, status, events and errors; full: also attributes (tree-detail.ts). */
+  detail?: TreeDetail;
 }
 
 /** One span's place in the drawing, before columns are aligned. */
@@ -60,7 +63,7 @@ function groupByTrace(spans: readonly ReadableSpan[]): ReadableSpan[][] {
 
 function renderTrace(spans: readonly ReadableSpan[], options: RenderOptions): string {
   const color = options.color ?? false;
-  const rows = treeRows(spans, options.printedSpanIds);
+  const rows = treeRows(spans, options.printedSpanIds, options.detail ?? "compact");
   const axis = { start: earliestStart(spans), end: Math.max(...spans.map((s) => ms(s.endTime))) };
 
   const header = [
@@ -95,7 +98,7 @@ function renderTrace(spans: readonly ReadableSpan[], options: RenderOptions): st
  * Walks the parent/child links depth first. A span whose parent is not in the
  * set becomes a root of its own, with a note saying why.
  */
-function treeRows(spans: readonly ReadableSpan[], printedSpanIds?: ReadonlySet<string>): Row[] {
+function treeRows(spans: readonly ReadableSpan[], printedSpanIds: ReadonlySet<string> | undefined, detail: TreeDetail): Row[] {
   const present = new Set(spans.map((span) => span.spanContext().spanId));
   const children = new Map<string, ReadableSpan[]>();
   const roots: ReadableSpan[] = [];
@@ -115,7 +118,7 @@ function treeRows(spans: readonly ReadableSpan[], printedSpanIds?: ReadonlySet<s
     const kids = byStartTime(children.get(span.spanContext().spanId) ?? []);
     // Under a span with children, its detail lines keep the vertical going down to them.
     const detailPrefix = childPrefix + (kids.length > 0 ? "│  " : "   ");
-    rows.push({ span, branch, detailPrefix, details: detailLines(span, note) });
+    rows.push({ span, branch, detailPrefix, details: detailLines(span, note, detail) });
     kids.forEach((kid, i) => {
       const last = i === kids.length - 1;
       visit(kid, childPrefix + (last ? "└─ " : "├─ "), childPrefix + (last ? "   " : "│  "));
