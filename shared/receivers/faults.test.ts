@@ -107,3 +107,41 @@ describe("a full batch queue drops spans, and the drop is counted", () => {
     assert.match(lines[0]!, /⚠ zipkin: 15 of 30 spans not delivered to .*: dropped by the batch processor: its queue was full \(maxQueueSize\)$/);
   });
 });
+
+describe("two services, one slow but healthy backend: no false loss report", () => {
+  for (const backend of ["zipkin", "jaeger", "otlp"] as const) {
+    it(`${backend}: the first shutdown leaves the second service's export in flight alone`, async () => {
+      const receiver = await receiverFor(backend, { delayMs: 1000 });
+      const lines: string[] = [];
+      const env = envFor(backend, receiver.endpoint);
+      const first = setupTelemetry({ serviceName: "planner", warn: (line) => lines.push(`planner ${line}`), env });
+      const second = setupTelemetry({ serviceName: "writer", register: false, warn: (line) => lines.push(`writer ${line}`), env });
+      first.tracer().startSpan("plan").end();
+      second.tracer().startSpan("write").end();
+      // The writer's batch goes out on its timer (500 ms) and is answered a second later;
+      // the planner's shutdown flushes at once and is done while the writer's export is in flight.
+      const started = Date.now();
+      await first.shutdown();
+      await second.shutdown();
+      assert.deepEqual(lines, [], `🚨 a healthy backend was reported as losing spans after ${Date.now() - started} ms`);
+      assert.equal(receiver.requestCount(), 2, "both services' exports reached the backend");
+    });
+  }
+});
+
+describe("an export in flight at shutdown: the reason is what happened", () => {
+  for (const backend of ["zipkin", "jaeger", "otlp"] as const) {
+    it(`${backend}: a backend that never answers is not said to have closed the connection`, async () => {
+      const receiver = await receiverFor(backend, { hang: true });
+      const lines: string[] = [];
+      const telemetry = setupTelemetry({ serviceName: "agent", shutdownTimeoutMs: 300, warn: (line) => lines.push(line), env: envFor(backend, receiver.endpoint) });
+      telemetry.tracer().startSpan("chat").end();
+      // The batch processor's timer (500 ms) sends the span; shutdown starts while it waits.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      assert.equal(receiver.requestCount(), 1, "the export is in flight");
+      await telemetry.shutdown();
+      assertOneLine(lines, backend, /1 of 1 spans not delivered.*(did not answer before shutdown gave up after 300 ms|no answer within)/);
+      assert.doesNotMatch(lines.join("\n"), /closed the connection/, "🚨 the workbook closed it, not the backend");
+    });
+  }
+});

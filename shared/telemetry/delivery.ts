@@ -20,6 +20,7 @@
  *     it was given, so spans it never handed to the exporter (queue full, or
  *     still queued when shutdown gave up) are counted too.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { ClientRequest } from "node:http";
 import { TraceFlags, type Context } from "@opentelemetry/api";
@@ -131,8 +132,18 @@ export function explainExportError(error: unknown): string {
   return message.split("\n")[0] || "export failed";
 }
 
-/** Counts what happens to every batch the processor hands over. */
+/**
+ * Counts what happens to every batch the processor hands over, and lets
+ * every export in flight finish before the exporter is shut down: the batch
+ * processor does not wait for an export its timer started, and the Jaeger
+ * exporter's shutdown closes its HTTP sender, which would cut a healthy
+ * backend's answer off and turn it into a false loss. setupTelemetry bounds
+ * the whole wait (shutdownTimeoutMs), so a backend that never answers still
+ * cannot hold shutdown.
+ */
 export class ReportingExporter implements SpanExporter {
+  private readonly pending = new Set<Promise<void>>();
+
   constructor(
     private readonly inner: SpanExporter,
     readonly report: DeliveryReport,
@@ -140,18 +151,28 @@ export class ReportingExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     this.report.handed += spans.length;
-    this.inner.export(spans, (result) => {
-      this.report.recordResult(spans.length, result);
-      resultCallback(result);
-    });
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    this.pending.add(done);
+    // Requests this export makes belong to this report (see InFlightRequests).
+    exporting.run(this.report, () =>
+      this.inner.export(spans, (result) => {
+        this.pending.delete(done);
+        settle();
+        this.report.recordResult(spans.length, result);
+        resultCallback(result);
+      }),
+    );
   }
 
-  shutdown(): Promise<void> {
+  async shutdown(): Promise<void> {
+    await Promise.allSettled(this.pending);
     return this.inner.shutdown();
   }
 
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush?.() ?? Promise.resolve();
+  async forceFlush(): Promise<void> {
+    await Promise.allSettled(this.pending);
+    return this.inner.forceFlush?.();
   }
 }
 
@@ -189,19 +210,29 @@ export class ReportingBatchProcessor implements SpanProcessor {
 /**
  * HTTP requests to the backends, as they go out. The exporters create their
  * own requests (Zipkin's even uses the global agent), so we watch Node's
- * documented `http.client.request.start` diagnostics channel and keep the
- * ones aimed at a watched endpoint until they close. An open socket is a live
- * handle: one waiting on a backend that never answers would keep the process
- * running after the work is done. So their sockets are unref'd, and at
- * shutdown the requests still waiting are destroyed.
+ * documented `http.client.request.start` diagnostics channel. A request
+ * belongs to the report whose export created it: ReportingExporter runs each
+ * export inside `exporting.run(report, ...)`, and AsyncLocalStorage carries
+ * that through the exporter's promises and callbacks to the request. So a
+ * service that shuts down frees only its own requests: two services sharing
+ * one backend never cut each other's exports short (they once did, and the
+ * second service then reported spans a healthy backend had not lost yet).
+ *
+ * An open socket is a live handle: one waiting on a backend that never
+ * answers would keep the process running after the work is done. So their
+ * sockets are unref'd, and at shutdown the requests still waiting are
+ * destroyed, each with how long it really waited.
  */
+const exporting = new AsyncLocalStorage<DeliveryReport>();
+
 class InFlightRequests {
-  private readonly endpoints = new Map<string, number>();
-  private readonly requests = new Set<ClientRequest>();
+  private readonly requests = new Map<ClientRequest, { owner: DeliveryReport; startedAt: number }>();
+  private watchers = 0;
   private readonly onStart = (message: unknown): void => {
+    const owner = exporting.getStore();
+    if (!owner) return; // not made by one of our exporters
     const request = (message as { request: ClientRequest }).request;
-    if (!this.endpoints.has(keyOfRequest(request))) return;
-    this.requests.add(request);
+    this.requests.set(request, { owner, startedAt: performance.now() });
     request.once("close", () => this.requests.delete(request));
     // Export traffic alone must not keep the process running. While an export
     // is pending, the batch processor's own export timer (exportTimeoutMillis,
@@ -210,37 +241,25 @@ class InFlightRequests {
     request.on("socket", (socket) => socket.unref());
   };
 
-  watch(endpoint: string): void {
-    const key = keyOfUrl(endpoint);
-    if (this.endpoints.size === 0) subscribe("http.client.request.start", this.onStart);
-    this.endpoints.set(key, (this.endpoints.get(key) ?? 0) + 1);
+  watch(): void {
+    if (this.watchers++ === 0) subscribe("http.client.request.start", this.onStart);
   }
 
-  /** Destroys the requests to `endpoint` still open, and stops watching it. */
-  abandon(endpoint: string, reason: string): number {
-    const key = keyOfUrl(endpoint);
+  /** Destroys the requests `owner`'s exports still have open. */
+  abandon(owner: DeliveryReport): number {
     let aborted = 0;
-    for (const request of this.requests) {
-      if (keyOfRequest(request) !== key) continue;
-      request.destroy(new NoAnswerError(reason));
+    for (const [request, { owner: of, startedAt }] of this.requests) {
+      if (of !== owner) continue;
+      request.destroy(new NoAnswerError(`no answer within ${Math.round(performance.now() - startedAt)} ms`));
       this.requests.delete(request);
       aborted += 1;
     }
-    const left = (this.endpoints.get(key) ?? 1) - 1;
-    if (left > 0) this.endpoints.set(key, left);
-    else this.endpoints.delete(key);
-    if (this.endpoints.size === 0) unsubscribe("http.client.request.start", this.onStart);
     return aborted;
   }
-}
 
-function keyOfUrl(endpoint: string): string {
-  const url = new URL(endpoint);
-  return `${url.host}${url.pathname}`;
-}
-
-function keyOfRequest(request: ClientRequest): string {
-  return `${String(request.getHeader("host") ?? request.host)}${request.path.split("?")[0]}`;
+  unwatch(): void {
+    if (--this.watchers === 0) unsubscribe("http.client.request.start", this.onStart);
+  }
 }
 
 const inFlight = new InFlightRequests();
@@ -252,7 +271,7 @@ export class DeliveryReports {
   add(target: DeliveryTarget): DeliveryReport {
     const report = new DeliveryReport(target);
     this.reports.push(report);
-    if (!target.unconfirmed) inFlight.watch(target.endpoint);
+    if (!target.unconfirmed) inFlight.watch();
     return report;
   }
 
@@ -270,7 +289,8 @@ export class DeliveryReports {
     for (const report of this.reports) {
       report.freeze({ gaveUp, waitedMs });
       if (!report.target.unconfirmed) {
-        inFlight.abandon(report.target.endpoint, `no answer within ${waitedMs} ms`);
+        inFlight.abandon(report);
+        inFlight.unwatch();
       }
       const line = report.summary();
       if (line) lines.push(line);
