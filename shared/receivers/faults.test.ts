@@ -145,3 +145,36 @@ describe("an export in flight at shutdown: the reason is what happened", () => {
     });
   }
 });
+
+describe("what a loss line may print", () => {
+  it("never the password of an endpoint with user:password@", async () => {
+    const receiver = await receiverFor("zipkin");
+    const endpoint = receiver.endpoint.replace("http://", "http://agent:hunter2-secret@");
+    await receiver.close(); // refused: a loss line is printed
+    const { lines } = await runAgainst("zipkin", endpoint);
+    assertOneLine(lines, "zipkin", /not delivered to http:\/\/agent:\*\*\*@127\.0\.0\.1:\d+\/api\/v2\/spans: connection refused/);
+    assert.doesNotMatch(lines.join("\n"), /hunter2/, "🚨 the endpoint's password reached the terminal");
+  });
+
+  it("no control characters from a backend's answer", async () => {
+    const receiver = await receiverFor("zipkin", { status: 400, responseBody: "\x1b]0;pwned\x07\x1b[2J bad span" });
+    const { lines } = await runAgainst("zipkin", receiver.endpoint);
+    assert.equal(lines.length, 1);
+    assert.doesNotMatch(lines.join("\n"), /[\x00-\x08\x0b-\x1f\x7f-\x9f]/, `🚨 raw control characters in: ${JSON.stringify(lines)}`);
+  });
+});
+
+describe("an OTLP backend that accepted the spans and answered with a huge body", () => {
+  it("is not reported as loss (the exporter stops reading past 4 MiB and says 'failure')", async () => {
+    const receiver = await receiverFor("otlp", { responseBody: "x".repeat(10 * 1024 * 1024) });
+    const { lines } = await runAgainst("otlp", receiver.endpoint);
+    assert.deepEqual(lines, [], "🚨 spans the backend accepted (HTTP 200) were reported as not delivered");
+    assert.equal(receiver.requestCount(), 1);
+  });
+
+  it("is still loss when the huge answer is an error status", async () => {
+    const receiver = await receiverFor("otlp", { status: 400, responseBody: "x".repeat(10 * 1024 * 1024) });
+    const { lines } = await runAgainst("otlp", receiver.endpoint);
+    assertOneLine(lines, "otlp", /3 of 3 spans not delivered/);
+  });
+});

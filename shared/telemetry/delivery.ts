@@ -24,6 +24,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { ClientRequest } from "node:http";
 import { TraceFlags, type Context } from "@opentelemetry/api";
+import { displayUrl, printable } from "../privacy/printable.ts";
+import { redactText } from "../privacy/redact.ts";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import {
   BatchSpanProcessor,
@@ -103,7 +105,9 @@ export class DeliveryReport {
 
   /** One line for the learner, or undefined when there is nothing to say. */
   summary(): string | undefined {
-    const { backend, endpoint, hint, unconfirmed } = this.target;
+    const { backend, hint, unconfirmed } = this.target;
+    // Never print a password from the endpoint (http://user:password@host).
+    const endpoint = displayUrl(this.target.endpoint);
     const lostCount = [...this.lost.values()].reduce((a, b) => a + b, 0);
     if (lostCount === 0) {
       if (!unconfirmed || this.ended === 0) return undefined;
@@ -119,9 +123,16 @@ export class DeliveryReport {
 /** A short, human reason for a failed export; the exporters word their errors differently. */
 export function explainExportError(error: unknown): string {
   if (error instanceof NoAnswerError) return error.message;
+  // Exporters put whatever they got into their messages (URLs with credentials, a backend's answer):
+  // mask secrets, escape control characters, keep it short.
+  return printable(redactText(rawReason(error), { maxChars: 1000 }), 200);
+}
+
+function rawReason(error: unknown): string {
   const err = error as { code?: unknown; message?: unknown } | undefined;
   const code = typeof err?.code === "string" ? err.code : "";
-  const message = typeof err?.message === "string" ? err.message : String(error ?? "");
+  // Bounded first: an exporter may quote a backend's whole answer.
+  const message = (typeof err?.message === "string" ? err.message : String(error ?? "")).slice(0, 10_000);
   const status = typeof err?.code === "number" ? err.code : Number(/\b(?:status code from zipkin:|HTTP) (\d{3})\b/.exec(message)?.[1]);
   if (status >= 400) return `HTTP ${status}${status === 503 ? " (service unavailable)" : ""}`;
   if (code === "ECONNREFUSED" || /ECONNREFUSED/.test(message)) return "connection refused";
@@ -154,12 +165,13 @@ export class ReportingExporter implements SpanExporter {
     let settle!: () => void;
     const done = new Promise<void>((resolve) => (settle = resolve));
     this.pending.add(done);
+    const attempt: ExportAttempt = { report: this.report, statuses: [] };
     // Requests this export makes belong to this report (see InFlightRequests).
-    exporting.run(this.report, () =>
+    exporting.run(attempt, () =>
       this.inner.export(spans, (result) => {
         this.pending.delete(done);
         settle();
-        this.report.recordResult(spans.length, result);
+        this.report.recordResult(spans.length, acceptedDespite(result, attempt));
         resultCallback(result);
       }),
     );
@@ -174,6 +186,23 @@ export class ReportingExporter implements SpanExporter {
     await Promise.allSettled(this.pending);
     return this.inner.forceFlush?.();
   }
+}
+
+/**
+ * The OTLP exporter (otlp-exporter-base 0.223, MAX_RESPONSE_BODY_SIZE) stops
+ * reading an answer past 4 MiB and reports a failure "regardless of status
+ * code". When that answer was a 2xx, the backend had accepted the spans: they
+ * were delivered, and a loss report would be false.
+ */
+function acceptedDespite(result: ExportResult, attempt: ExportAttempt): ExportResult {
+  if (result.code === ExportResultCode.SUCCESS) return result;
+  const message = result.error instanceof Error ? result.error.message : "";
+  const accepted = attempt.statuses.some((status) => status >= 200 && status <= 299);
+  if (accepted && /response body exceeded size limit/.test(message)) {
+    countedErrors.add(result.error!);
+    return { code: ExportResultCode.SUCCESS };
+  }
+  return result;
 }
 
 /** A BatchSpanProcessor that also counts the spans it receives (the ones it would queue). */
@@ -223,17 +252,24 @@ export class ReportingBatchProcessor implements SpanProcessor {
  * sockets are unref'd, and at shutdown the requests still waiting are
  * destroyed, each with how long it really waited.
  */
-const exporting = new AsyncLocalStorage<DeliveryReport>();
+const exporting = new AsyncLocalStorage<ExportAttempt>();
+
+/** One export call: whose it is, and the HTTP status of each answer it got. */
+interface ExportAttempt {
+  report: DeliveryReport;
+  statuses: number[];
+}
 
 class InFlightRequests {
   private readonly requests = new Map<ClientRequest, { owner: DeliveryReport; startedAt: number }>();
   private watchers = 0;
   private readonly onStart = (message: unknown): void => {
-    const owner = exporting.getStore();
-    if (!owner) return; // not made by one of our exporters
+    const attempt = exporting.getStore();
+    if (!attempt) return; // not made by one of our exporters
     const request = (message as { request: ClientRequest }).request;
-    this.requests.set(request, { owner, startedAt: performance.now() });
+    this.requests.set(request, { owner: attempt.report, startedAt: performance.now() });
     request.once("close", () => this.requests.delete(request));
+    request.once("response", (response) => attempt.statuses.push(response.statusCode ?? 0));
     // Export traffic alone must not keep the process running. While an export
     // is pending, the batch processor's own export timer (exportTimeoutMillis,
     // a live timer) keeps it up, so a slow backend still gets its answer in;
