@@ -62,12 +62,27 @@ export function displayUrl(raw: string, maxChars = MAX_PRINTABLE_CHARS): string 
 }
 
 /**
- * A value from outside, for a span name, an attribute or a metric attribute
- * that must stay low-cardinality: one of `known` as it is, anything else as
- * `other` ("_OTHER", as the HTTP semantic conventions do for unknown methods).
- * Each distinct value is a new metric stream and a new span-name group in the
- * backend; a client that sends random model names must not create millions.
+ * A bounded vocabulary for values from outside that name things in telemetry
+ * (a model name from a request body in a span name or a metric attribute).
+ * The first `limit` distinct well-formed values are kept as they are; any
+ * later new value, and any value that is not a short printable token, becomes
+ * `other`. So a client sending a new model name per request creates at most
+ * `limit` span names and metric streams, not one per request.
  */
-export function knownOr<T extends string>(value: unknown, known: readonly T[], other = "_OTHER"): T | string {
-  return typeof value === "string" && (known as readonly string[]).includes(value) ? (value as T) : other;
+export class BoundedVocabulary {
+  private readonly seen = new Set<string>();
+
+  constructor(
+    readonly limit = 50,
+    readonly other = "_OTHER",
+    private readonly wellFormed: RegExp = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,63}$/,
+  ) {}
+
+  name(value: unknown): string {
+    if (typeof value !== "string" || !this.wellFormed.test(value)) return this.other;
+    if (this.seen.has(value)) return value;
+    if (this.seen.size >= this.limit) return this.other;
+    this.seen.add(value);
+    return value;
+  }
 }
