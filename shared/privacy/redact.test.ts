@@ -130,3 +130,22 @@ describe("the redactor's cost is bounded", () => {
     });
   }
 });
+
+describe("redactAttributes: links and the resource too", () => {
+  it("redacts strings and string arrays, leaves numbers and booleans", async () => {
+    const { redactAttributes } = await import("./index.ts");
+    assert.deepEqual(
+      redactAttributes({ "messaging.message.id": "ada@example.com", tags: ["ok", "sk-proj-Zx81bQ2mNc0pLr7sTuVw"], n: 4111111111111111, flag: true }),
+      { "messaging.message.id": "[REDACTED:email]", tags: ["ok", "[REDACTED:api_key]"], n: 4111111111111111, flag: true },
+    );
+  });
+
+  it("makes a resource safe to build from OTEL_RESOURCE_ATTRIBUTES", async () => {
+    const { redactAttributes } = await import("./index.ts");
+    const { readEnvConfig } = await import("../telemetry/env.ts");
+    const { resourceFromAttributes } = await import("@opentelemetry/resources");
+    const env = readEnvConfig({ OTEL_RESOURCE_ATTRIBUTES: "owner=ada%40example.com,team=agents" });
+    const resource = resourceFromAttributes(redactAttributes(env.resourceAttributes));
+    assert.deepEqual(resource.attributes, { owner: "[REDACTED:email]", team: "agents" });
+  });
+});

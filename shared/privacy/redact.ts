@@ -25,6 +25,7 @@
  *
  * Lesson 12 ("The redactor's trade-off") explains both directions.
  */
+import type { AttributeValue, Attributes } from "@opentelemetry/api";
 
 export type RedactionKind =
   | "api_key"
@@ -206,4 +207,23 @@ export function findSensitive(text: string, { maxChars = MAX_SCAN_CHARS }: Redac
   }
   if (text.length > maxChars) found.add("unscanned");
   return [...found];
+}
+
+/**
+ * Attributes with every string, and every string in an array, redacted;
+ * numbers and booleans as they are. For the places a span processor must not
+ * forget: span attributes, event attributes, *link* attributes (a link can
+ * carry a message id or a user's address), and the resource (build it from
+ * redacted attributes: a span processor cannot change a span's resource).
+ */
+export function redactAttributes(attributes: Attributes): Attributes {
+  const redacted: Attributes = {};
+  for (const [key, value] of Object.entries(attributes)) redacted[key] = redactValue(value);
+  return redacted;
+}
+
+function redactValue(value: AttributeValue | undefined): AttributeValue | undefined {
+  if (typeof value === "string") return redactText(value);
+  if (Array.isArray(value)) return value.map((item) => (typeof item === "string" ? redactText(item) : item)) as AttributeValue;
+  return value;
 }
