@@ -178,3 +178,14 @@ describe("an OTLP backend that accepted the spans and answered with a huge body"
     assertOneLine(lines, "otlp", /3 of 3 spans not delivered/);
   });
 });
+
+describe("an export the batch processor stopped waiting for (exportTimeoutMillis)", () => {
+  it("jaeger: the line says how long the backend was waited for, not that it closed the connection", async () => {
+    const receiver = await receiverFor("jaeger", { hang: true });
+    const { lines } = await runAgainst("jaeger", receiver.endpoint, 8000);
+    assertOneLine(lines, "jaeger", /1 of 1 spans not delivered|3 of 3 spans not delivered/);
+    assert.match(lines[0]!, /gave no answer in (\d{4}) ms/);
+    assert.ok(Number(/gave no answer in (\d+) ms/.exec(lines[0]!)![1]) >= 4900, "the time is the time really waited (exportTimeoutMillis is 5000)");
+    assert.doesNotMatch(lines[0]!, /closed the connection/);
+  });
+});

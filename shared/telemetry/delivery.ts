@@ -87,13 +87,15 @@ export class DeliveryReport {
    * over were dropped (full queue) or still queued when shutdown gave up.
    * Later callbacks (from requests we are about to abort) change nothing.
    */
-  freeze({ gaveUp, waitedMs }: { gaveUp: boolean; waitedMs: number }): void {
+  freeze({ gaveUp, waitedMs, longestWaitMs }: { gaveUp: boolean; waitedMs: number; longestWaitMs?: number }): void {
     if (this.frozen) return;
     const answered = this.delivered + [...this.lost.values()].reduce((a, b) => a + b, 0);
     this.addLoss(
       gaveUp
         ? `the backend accepted the connection but did not answer before shutdown gave up after ${waitedMs} ms`
-        : "the backend accepted the connection but never answered",
+        : longestWaitMs !== undefined
+          ? `the backend accepted the connection but gave no answer in ${longestWaitMs} ms`
+          : "the backend accepted the connection but never answered",
       this.handed - answered,
     );
     this.addLoss(
@@ -281,16 +283,17 @@ class InFlightRequests {
     if (this.watchers++ === 0) subscribe("http.client.request.start", this.onStart);
   }
 
-  /** Destroys the requests `owner`'s exports still have open. */
-  abandon(owner: DeliveryReport): number {
-    let aborted = 0;
+  /** Destroys the requests `owner`'s exports still have open; returns the longest any of them waited (ms). */
+  abandon(owner: DeliveryReport): number | undefined {
+    let longest: number | undefined;
     for (const [request, { owner: of, startedAt }] of this.requests) {
       if (of !== owner) continue;
-      request.destroy(new NoAnswerError(`no answer within ${Math.round(performance.now() - startedAt)} ms`));
+      const waited = Math.round(performance.now() - startedAt);
+      longest = Math.max(longest ?? 0, waited);
+      request.destroy(new NoAnswerError(`no answer within ${waited} ms`));
       this.requests.delete(request);
-      aborted += 1;
     }
-    return aborted;
+    return longest;
   }
 
   unwatch(): void {
@@ -323,11 +326,10 @@ export class DeliveryReports {
   close({ gaveUp, waitedMs }: { gaveUp: boolean; waitedMs: number }): string[] {
     const lines: string[] = [];
     for (const report of this.reports) {
-      report.freeze({ gaveUp, waitedMs });
-      if (!report.target.unconfirmed) {
-        inFlight.abandon(report);
-        inFlight.unwatch();
-      }
+      // Free this report's requests first, to say how long the unanswered ones really waited.
+      const longestWaitMs = report.target.unconfirmed ? undefined : inFlight.abandon(report);
+      if (!report.target.unconfirmed) inFlight.unwatch();
+      report.freeze({ gaveUp, waitedMs, longestWaitMs });
       const line = report.summary();
       if (line) lines.push(line);
     }
