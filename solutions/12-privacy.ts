@@ -28,7 +28,7 @@ import {
 import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type Span, type SpanLimits, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 // The gen_ai.* constants live only in the `incubating` entry point of
 // @opentelemetry/semantic-conventions 1.45 and are marked deprecated there
-// ("moved to the GenAI conventions repository",
+// ("Moved to the OpenTelemetry GenAI semantic conventions repository",
 // open-telemetry/semantic-conventions-genai). The attribute names themselves
 // are current; only where the constants are published is moving.
 import {
