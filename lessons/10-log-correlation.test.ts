@@ -2,32 +2,51 @@
  * Lesson 10 tests. `npm run verify -- 10` runs them against your
  * lessons/10-log-correlation.ts; one describe per task in lessons/10-log-correlation.md.
  */
-import { afterEach, beforeEach, describe, it } from "node:test";
+import { after, afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { context, trace, TraceFlags, type Span } from "@opentelemetry/api";
 import { logs, SeverityNumber } from "@opentelemetry/api-logs";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type ReadableLogRecord } from "@opentelemetry/sdk-logs";
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+  type LogRecordExporter,
+  type ReadableLogRecord,
+} from "@opentelemetry/sdk-logs";
 import { loadLesson, useTestTelemetry } from "../shared/testing/index.ts";
 import type * as Lesson from "./10-log-correlation.ts";
 
 const lesson = await loadLesson<typeof Lesson>(import.meta.url);
 
-/** A fresh global LoggerProvider per test, exporting synchronously to memory. */
+/**
+ * One LoggerProvider for this whole file, registered before any test runs,
+ * exporting synchronously to an in-memory exporter that is fresh per test.
+ * Why one: a logger taken from the API stays bound to the first provider it
+ * sees (the API's ProxyLogger keeps its first delegate), so a lesson that
+ * keeps its logger in a module variable, which is correct in an app, would
+ * otherwise keep writing to the first test's provider.
+ */
+let testExporter = new InMemoryLogRecordExporter();
+const toCurrentTest: LogRecordExporter = {
+  export: (records, resultCallback) => testExporter.export(records, resultCallback),
+  forceFlush: async () => {},
+  shutdown: async () => {},
+};
+const fileLoggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: toCurrentTest })] });
+logs.setGlobalLoggerProvider(fileLoggerProvider);
+after(() => fileLoggerProvider.shutdown());
+
+/** The file's LoggerProvider as the global one, with an empty exporter, for each test. */
 function useTestLogs() {
-  let exporter: InMemoryLogRecordExporter | undefined;
-  let provider: LoggerProvider | undefined;
   beforeEach(() => {
-    exporter = new InMemoryLogRecordExporter();
-    provider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
-    logs.setGlobalLoggerProvider(provider);
-  });
-  afterEach(async () => {
+    testExporter = new InMemoryLogRecordExporter();
     logs.disable();
-    await provider?.shutdown();
+    logs.setGlobalLoggerProvider(fileLoggerProvider);
   });
-  return { records: () => exporter!.getFinishedLogRecords() };
+  afterEach(() => logs.disable());
+  return { records: () => testExporter.getFinishedLogRecords() };
 }
 
 /** Fails with a learner-facing message unless `record` points at `span`. */
@@ -37,7 +56,7 @@ function assertPointsAt(record: ReadableLogRecord, span: Span, where: string): v
     record.spanContext,
     `🚨 the record "${String(record.body)}" written ${where} carries no trace context. It must be emitted while the span is active (inside startActiveSpan / context.with), without passing ids by hand.`,
   );
-  assert.equal(record.spanContext.traceId, expected.traceId, `🚨 the record "${String(record.body)}" written ${where} has the wrong trace_id`);
+  assert.equal(record.spanContext.traceId, expected.traceId, `🚨 the record "${String(record.body)}" written ${where} points at the wrong span, in another trace: it picked up a context other than the one active where it was written`);
   assert.equal(
     record.spanContext.spanId,
     expected.spanId,
@@ -46,6 +65,8 @@ function assertPointsAt(record: ReadableLogRecord, span: Span, where: string): v
 }
 
 describe("Task 1: a LoggerProvider, registered", () => {
+  // The lesson registers its own provider here: nothing else may be registered.
+  beforeEach(() => logs.disable());
   afterEach(() => logs.disable());
 
   it("sends records from logs.getLogger() to the exporter, with the resource", async () => {
@@ -57,9 +78,9 @@ describe("Task 1: a LoggerProvider, registered", () => {
     assert.equal(
       records.length,
       1,
-      "🚨 a record emitted through logs.getLogger() never reached the exporter. Give the LoggerProvider processors: [new BatchLogRecordProcessor({ exporter })] and register it with logs.setGlobalLoggerProvider(provider).",
+      "🚨 a record emitted through logs.getLogger() never reached the exporter: the provider needs a log record processor that sends to `exporter`, and must be registered as the global LoggerProvider (the `logs` API), or code gets a no-op logger.",
     );
-    assert.equal(records[0]!.resource.attributes["service.name"], "task-1", "🚨 pass the resource to the LoggerProvider, so logs and traces share service.name");
+    assert.equal(records[0]!.resource.attributes["service.name"], "task-1", "🚨 the record's resource has no service.name \"task-1\": build the LoggerProvider on the resource it is given, so logs and traces share service.name");
     await provider.shutdown();
   });
 
@@ -70,7 +91,7 @@ describe("Task 1: a LoggerProvider, registered", () => {
     assert.equal(
       exporter.getFinishedLogRecords().length,
       0,
-      "🚨 the record was exported inside emit(): that is a SimpleLogRecordProcessor. Use a BatchLogRecordProcessor so logging never waits on the exporter.",
+      "🚨 the record was exported inside emit(), so every log call waits on the exporter: that is what a simple processor does. This task asks for batching.",
     );
     await provider.shutdown();
   });
@@ -81,15 +102,15 @@ describe("Task 2: log records that find their span", () => {
   const testLogs = useTestLogs();
 
   it("emits a structured record through the Logs API", () => {
-    lesson.logEvent("WARN", "tool slow", { "tool.name": "search" });
+    lesson.logEvent("WARN", "tool slow", { "app.tool.name": "search" });
     const [record] = testLogs.records();
-    assert.ok(record, "🚨 logEvent() emitted no OpenTelemetry log record: call logs.getLogger(LOGGER_NAME).emit({...})");
-    assert.equal(record.body, "tool slow", "🚨 the record's body should be the message");
-    assert.equal(record.severityNumber, SeverityNumber.WARN, "🚨 set severityNumber: SEVERITY[level] (backends filter on the number)");
-    assert.equal(record.severityText, "WARN", "🚨 set severityText: level");
-    assert.equal(record.attributes["tool.name"], "search", "🚨 pass the attributes through");
-    assert.equal(record.instrumentationScope.name, lesson.LOGGER_NAME, "🚨 get the logger with logs.getLogger(LOGGER_NAME)");
-    assert.equal(record.spanContext, undefined, "🚨 a record written outside every span should carry no trace context");
+    assert.ok(record, "🚨 logEvent() emitted no OpenTelemetry log record: a logger from the Logs API (`logs` in @opentelemetry/api-logs) emits records; console.log does not");
+    assert.equal(record.body, "tool slow", `🚨 the record's body is ${JSON.stringify(record.body)}: it should be the message`);
+    assert.equal(record.severityNumber, SeverityNumber.WARN, `🚨 a WARN record has severityNumber ${String(record.severityNumber)}, not SeverityNumber.WARN (backends filter on the number; SEVERITY maps the levels)`);
+    assert.equal(record.severityText, "WARN", `🚨 a WARN record has severityText ${JSON.stringify(record.severityText)}: it should be the level's name`);
+    assert.equal(record.attributes["app.tool.name"], "search", "🚨 the record lost the attributes logEvent() was given");
+    assert.equal(record.instrumentationScope.name, lesson.LOGGER_NAME, `🚨 the record's instrumentation scope is "${record.instrumentationScope.name}": take the logger named LOGGER_NAME`);
+    assert.equal(record.spanContext, undefined, "🚨 a record written outside every span should carry no trace context: pass no ids or context of your own");
   });
 
   it("carries the active span's ids, also across await, setTimeout and Promise.all", async () => {
@@ -121,10 +142,10 @@ describe("Task 2: log records that find their span", () => {
       parent.end();
     });
     const records = testLogs.records();
-    assert.equal(records.length, expected.length, `🚨 expected ${expected.length} records, got ${records.length}`);
+    assert.equal(records.length, expected.length, `🚨 ${expected.length} logEvent() calls produced ${records.length} log records`);
     for (const [body, span] of expected) {
       const record = records.find((candidate) => candidate.body === body);
-      assert.ok(record, `🚨 no record with body "${body}"`);
+      assert.ok(record, `🚨 no log record with body "${body}" reached the exporter`);
       assertPointsAt(record, span, `as "${body}"`);
     }
   });
@@ -135,8 +156,8 @@ describe("Task 2: log records that find their span", () => {
       span.end();
     });
     const [record] = testLogs.records();
-    assert.ok(record?.spanContext, "🚨 the record carries no trace context");
-    assert.equal(record.spanContext.traceFlags & TraceFlags.SAMPLED, TraceFlags.SAMPLED, "🚨 the record should carry the span's sampled flag");
+    assert.ok(record?.spanContext, "🚨 a record written inside a span carries no trace context: emit it while the span is active, and let the SDK fill in the ids");
+    assert.equal(record.spanContext.traceFlags & TraceFlags.SAMPLED, TraceFlags.SAMPLED, "🚨 the record should carry the span's sampled flag (trace_flags)");
   });
 });
 
@@ -163,10 +184,10 @@ describe("Task 3: trace ids in an existing JSON logger", () => {
     assert.equal(
       line.trace_id,
       ctx.traceId,
-      `🚨 the JSON line has no trace_id of the active span: ${JSON.stringify(line)}. traceFields() should read trace.getSpanContext(ctx) and return { trace_id, span_id, trace_flags }.`,
+      `🚨 the JSON line has no trace_id of the active span: ${JSON.stringify(line)}. traceFields() reads the span context active in ctx (the trace API has a getter for it).`,
     );
-    assert.equal(line.span_id, ctx.spanId, "🚨 span_id should be the active span's spanId (16 hex digits)");
-    assert.equal(line.trace_flags, "01", '🚨 trace_flags should be two hex digits, "01" for a sampled span');
+    assert.equal(line.span_id, ctx.spanId, `🚨 span_id is ${JSON.stringify(line.span_id)}: it should be the active span's spanId (16 hex digits)`);
+    assert.equal(line.trace_flags, "01", `🚨 trace_flags is ${JSON.stringify(line.trace_flags)}: write the flags as two hex digits, "01" for a sampled span`);
     assert.equal(line.msg, "inside", "🚨 the logger's own fields must stay");
   });
 
@@ -223,8 +244,8 @@ describe("Task 4: queued work keeps its context", () => {
       drainer.end();
     });
     const records = testLogs.records();
-    assert.equal(records.length, 2, "🚨 the queue should have run both jobs");
-    assertPointsAt(records[0]!, spans[0]!, "by the job queued in span \"first\" (bind it with context.bind(context.active(), job) in push())");
+    assert.equal(records.length, 2, `🚨 the queue ran ${records.length} of its 2 jobs`);
+    assertPointsAt(records[0]!, spans[0]!, "by the job queued in span \"first\" (a job stored now and run later needs the context of push() bound to it: context.bind)");
     assertPointsAt(records[1]!, spans[1]!, "by the job queued in span \"second\"");
   });
 });

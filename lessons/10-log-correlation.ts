@@ -44,18 +44,18 @@ export const SEVERITY: Record<Level, SeverityNumber> = {
 
 /** Task 1: the logs twin of a tracer provider. */
 export function createLoggerProvider(resource: Resource, exporter: LogRecordExporter): LoggerProvider {
-  // TODO(1): Build a LoggerProvider on the same resource as your traces, with a
-  //          BatchLogRecordProcessor that sends to `exporter` (option `processors`),
-  //          and register it with logs.setGlobalLoggerProvider().
+  // TODO(1): Build a LoggerProvider on the same resource as your traces that
+  //          batches records to `exporter`, and make it the one logs.getLogger()
+  //          hands out (lessons/10-log-correlation.md, Task 1).
   // No processor and not registered: logs.getLogger() still returns a no-op logger.
   return new LoggerProvider({ resource });
 }
 
 /** Task 2: one structured log record through the OpenTelemetry Logs API. */
 export function logEvent(level: Level, body: string, attributes: LogAttributes = {}): void {
-  // TODO(2): Emit a log record with logs.getLogger(LOGGER_NAME).emit({...}):
-  //          severityNumber (SEVERITY[level]), severityText, body, attributes.
-  //          Do not pass any ids: the SDK reads them from the active context.
+  // TODO(2): Emit an OpenTelemetry log record from the logger named LOGGER_NAME,
+  //          with the level as severity (number and text), `body` and `attributes`.
+  //          Pass no ids: the SDK reads them from the active context.
   // A plain console line: readable, but nothing ties it to a trace.
   console.log(`${level} ${body}`);
 }
@@ -70,9 +70,9 @@ export interface TraceFields {
 
 /** Task 3: the ids of the span active in `ctx`, ready to merge into a JSON log line. */
 export function traceFields(ctx: Context = context.active()): TraceFields {
-  // TODO(3): Read the span context active in `ctx` (trace.getSpanContext) and
-  //          return { trace_id, span_id, trace_flags } with the flags as two hex
-  //          digits ("01"), or {} when there is no valid span context.
+  // TODO(3): Return the ids of the span active in `ctx` as { trace_id, span_id,
+  //          trace_flags }, the flags as two hex digits ("01" when sampled), and
+  //          {} when there is no valid span context.
   return {};
 }
 
@@ -100,9 +100,9 @@ export class WorkQueue {
   readonly #jobs: Array<() => Promise<void> | void> = [];
 
   push(job: () => Promise<void> | void): void {
-    // TODO(4): Bind the job to the context that is active *now*, when it is
-    //          queued (context.bind(context.active(), job)), so that it runs
-    //          inside the span that asked for it, not inside drain()'s caller.
+    // TODO(4): Make the job run in the context that is active *now*, when it
+    //          is queued, so that it runs inside the span that asked for it,
+    //          not inside drain()'s caller.
     this.#jobs.push(job);
   }
 
@@ -112,6 +112,9 @@ export class WorkQueue {
   }
 }
 
+// Looked up per call for the same reason as the logger above: the API's
+// ProxyTracer keeps the first delegate it sees, and the test fixture replaces
+// the global tracer provider per test.
 const tracer = () => trace.getTracer(LOGGER_NAME);
 
 /**
@@ -122,16 +125,16 @@ const tracer = () => trace.getTracer(LOGGER_NAME);
 export async function research(topics: string[], notes: WorkQueue, json = createJsonLogger()): Promise<void> {
   await tracer().startActiveSpan("research", async (span) => {
     try {
-      logEvent("INFO", "research started", { "research.topics": topics.length });
+      logEvent("INFO", "research started", { "app.research.topics": topics.length });
       json.info("research started", { topics: topics.length });
       await Promise.all(
         topics.map((topic, index) =>
-          tracer().startActiveSpan("search", { attributes: { "search.topic": topic } }, async (search) => {
+          tracer().startActiveSpan("search", { attributes: { "app.search.topic": topic } }, async (search) => {
             try {
               await sleep(5 * (topics.length - index)); // the last topic finishes first
-              logEvent("INFO", "search finished", { "search.topic": topic });
+              logEvent("INFO", "search finished", { "app.search.topic": topic });
               json.info("search finished", { topic });
-              notes.push(() => logEvent("DEBUG", "note saved", { "search.topic": topic }));
+              notes.push(() => logEvent("DEBUG", "note saved", { "app.search.topic": topic }));
             } finally {
               search.end();
             }
@@ -162,6 +165,15 @@ async function main(): Promise<void> {
   // OTLP log exporter next to the OTLP trace exporter.
   const records = new InMemoryLogRecordExporter();
   const loggerProvider = createLoggerProvider(telemetry.resource, records);
+  // Tasks whose symptom this run saw: the first one is where to work next.
+  const open = new Set<number>();
+
+  // Does a record emitted through the API reach the exporter at all? (Task 1)
+  logs.getLogger("lesson-10-probe").emit({ body: "probe" });
+  await loggerProvider.forceFlush();
+  const providerWorks = records.getFinishedLogRecords().length > 0;
+  records.reset();
+  if (!providerWorks) open.add(1);
 
   const notes = new WorkQueue();
   console.log("JSON lines from the existing logger (task 3):");
@@ -171,7 +183,10 @@ async function main(): Promise<void> {
     console.log(line);
   });
   await research(["opentelemetry", "log correlation"], notes, json);
-  if (jsonLinesWithIds === 0) console.log("⚠ these JSON lines carry no trace_id: nothing leads from them to the trace above → TODO(3)");
+  if (jsonLinesWithIds === 0) {
+    console.log("⚠ these JSON lines carry no trace_id: nothing leads from them to the trace (TODO(3), traceFields)");
+    open.add(3);
+  }
   // Drained later, outside every span: like a worker that flushes a queue.
   await notes.drain();
 
@@ -183,14 +198,21 @@ async function main(): Promise<void> {
   const found = records.getFinishedLogRecords();
   console.log(`\nOpenTelemetry log records (tasks 1, 2 and 4): ${found.length}`);
   for (const record of found) console.log(describeRecord(record, spanNames));
-  if (found.length === 0) {
-    console.log(
-      "⚠ No log record reached the exporter: the Logs SDK is not set up, or nothing is emitted through it.\n" +
-        "  Start with TODO(1) in lessons/10-log-correlation.ts; `npm run verify -- 10` says which task is next.",
-    );
+  if (!providerWorks) {
+    console.log("⚠ a record emitted through logs.getLogger() never reached the exporter: the LoggerProvider is not set up to deliver (TODO(1))");
+  } else if (found.length === 0) {
+    console.log("⚠ the Logs SDK works, but logEvent() emits nothing through it: its lines went to the console (TODO(2))");
+    open.add(2);
   } else if (found.some((record) => !record.spanContext)) {
-    console.log("⚠ Some records carry no trace context: each was written outside the span it belongs to (see TODO(4)).");
+    console.log("⚠ some records carry no trace context: the queued notes ran in drain()'s context, outside the span that queued them (TODO(4))");
+    open.add(4);
   }
+  const next = [...open].sort((a, b) => a - b)[0];
+  console.log(
+    next === undefined
+      ? "\n✓ every JSON line and every log record points at the span that wrote it."
+      : `\nNext: TODO(${next}) in lessons/10-log-correlation.ts, explained in lessons/10-log-correlation.md (Task ${next}).`,
+  );
   await loggerProvider.shutdown();
 }
 

@@ -18,13 +18,19 @@
 import {
   context,
   propagation,
+  ROOT_CONTEXT,
   SpanKind,
   trace,
   type AttributeValue,
   type Attributes,
   type Context,
 } from "@opentelemetry/api";
-import type { ReadableSpan, Span, SpanLimits, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type Span, type SpanLimits, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+// The gen_ai.* constants live only in the `incubating` entry point of
+// @opentelemetry/semantic-conventions 1.45 and are marked deprecated there
+// ("Moved to the OpenTelemetry GenAI semantic conventions repository",
+// open-telemetry/semantic-conventions-genai). The attribute names themselves
+// are current; only where the constants are published is moving.
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -40,16 +46,24 @@ import { findSensitive, redactText } from "../shared/privacy/index.ts";
 import { setupTelemetry } from "../shared/telemetry/index.ts";
 import { runMain } from "../shared/workbook/run-main.ts";
 
-/** The switch OpenTelemetry's GenAI instrumentations read (Python's openai-v2, JS's instrumentation-openai). */
+/**
+ * The switch OpenTelemetry's GenAI instrumentations read. As a boolean
+ * ("true"): JS `@opentelemetry/instrumentation-openai` and Python's
+ * `opentelemetry-instrumentation-openai-v2`. As a mode (NO_CONTENT, SPAN_ONLY,
+ * EVENT_ONLY, SPAN_AND_EVENT, any case): Python's `opentelemetry-util-genai`
+ * since 0.1b0 (2025-09-25), only with
+ * OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental.
+ */
 export const CAPTURE_CONTENT_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
 
 /** Task 1: is the operator asking for prompts and completions on spans? */
 export function captureMessageContent(env: Record<string, string | undefined> = process.env): boolean {
-  // TODO(1): Content is off unless the operator opts in: return true only when
-  //          env[CAPTURE_CONTENT_ENV] is "true" (any case). Newer instrumentations
-  //          also accept "span_only" and "span_and_event": accept those too.
+  // TODO(1): Content is off unless the operator opts in through
+  //          env[CAPTURE_CONTENT_ENV]. lessons/12-privacy.md lists which values
+  //          put content on spans; anything else leaves it off.
   // #region TODO(1) solution
   // Off by default: a missing, empty or unknown value must never turn it on.
+  // Only this variable decides: not NODE_ENV, not a debug flag.
   const value = env[CAPTURE_CONTENT_ENV]?.trim().toLowerCase();
   return value === "true" || value === "span_only" || value === "span_and_event";
   // #endregion
@@ -76,6 +90,8 @@ function asMessages(messages: Array<{ role: string; content: string }>, finishRe
  * gen_ai.output.messages, JSON strings in the conventions' format.
  */
 export async function chat(llm: FakeLLM, request: ChatRequest, env: Record<string, string | undefined> = process.env): Promise<ChatResponse> {
+  // Looked up per call: the API's ProxyTracer keeps the first delegate it
+  // sees, and the test fixture replaces the global tracer provider per test.
   const tracer = trace.getTracer("lesson-12");
   return tracer.startActiveSpan(
     `chat ${request.model}`,
@@ -134,10 +150,9 @@ export class RedactingSpanProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnding(span: Span): void {
-    // TODO(2): Redact with redactText() everything that can carry user text:
-    //          the name (span.updateName), string and string-array attributes
-    //          (span.setAttribute), the status message, and each event's name
-    //          and attributes (span.events has no setter: replace its entries).
+    // TODO(2): Redact with redactText() everything on the span that can carry
+    //          user text: its name, its string and string-array attributes, its
+    //          status message, and each event's name and attributes.
     // #region TODO(2) solution
     // Through the Span API wherever there is a setter: it is still allowed
     // here, and it keeps the SDK's limits and bookkeeping right.
@@ -173,8 +188,7 @@ export class RedactingSpanProcessor implements SpanProcessor {
 /** Task 3: a cap on what any one attribute (or event attribute) can hold. */
 export function privacySpanLimits(): SpanLimits {
   // TODO(3): Return span limits that cut every attribute value to at most
-  //          2048 characters (attributeValueLengthLimit) and keep at most 64
-  //          attributes per span (attributeCountLimit).
+  //          2048 characters and keep at most 64 attributes per span.
   // #region TODO(3) solution
   // A safety net, not the policy: whatever slips past the content switch and
   // the redactor is at least bounded. The SDK default is *no* length limit.
@@ -194,13 +208,16 @@ export function acceptInboundContext(headers: Record<string, string | undefined>
   const extracted = propagation.extract(parent, headers);
   // TODO(4): Baggage from outside is untrusted input: keep only the entries
   //          whose key is in ALLOWED_BAGGAGE_KEYS and whose value is at most
-  //          64 characters; drop the rest (propagation.setBaggage / deleteBaggage).
+  //          64 characters, and only their values (not the caller's metadata).
   // #region TODO(4) solution
   const baggage = propagation.getBaggage(extracted);
   if (!baggage) return extracted;
   const kept = baggage
     .getAllEntries()
-    .filter(([key, entry]) => (ALLOWED_BAGGAGE_KEYS as readonly string[]).includes(key) && entry.value.length <= MAX_BAGGAGE_VALUE_LENGTH);
+    .filter(([key, entry]) => (ALLOWED_BAGGAGE_KEYS as readonly string[]).includes(key) && entry.value.length <= MAX_BAGGAGE_VALUE_LENGTH)
+    // Value only: an entry's metadata (`tenant.id=acme;email=...`) is caller
+    // text too, and the propagator would forward it unchanged.
+    .map(([key, entry]) => [key, { value: entry.value }] as const);
   // Baggage is forwarded on every outgoing call and often copied onto spans:
   // whatever we accept here travels on to our own callees and backends.
   return kept.length > 0
@@ -216,7 +233,7 @@ export function acceptInboundContext(headers: Record<string, string | undefined>
 export async function handleInbound<T>(headers: Record<string, string | undefined>, work: () => Promise<T>): Promise<T> {
   const ctx = acceptInboundContext(headers);
   const attributes: Attributes = {};
-  for (const [key, entry] of propagation.getBaggage(ctx)?.getAllEntries() ?? []) attributes[`baggage.${key}`] = entry.value;
+  for (const [key, entry] of propagation.getBaggage(ctx)?.getAllEntries() ?? []) attributes[`app.baggage.${key}`] = entry.value;
   return trace.getTracer("lesson-12").startActiveSpan("handle_chat", { kind: SpanKind.SERVER, attributes }, ctx, async (span) => {
     try {
       return await work();
@@ -248,7 +265,7 @@ async function main(): Promise<void> {
   // A caller that sends more baggage than it should.
   const headers = {
     traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-    baggage: "tenant.id=acme,user.email=ada%40example.com,session.token=Bearer%20eyJhbGciOi.payload.sig",
+    baggage: "tenant.id=acme;owner=ada%40example.com,user.email=ada%40example.com,session.token=Bearer%20eyJhbGciOi.payload.sig",
   };
   const userMessage =
     "Hi, I'm ada@example.com. My key sk-proj-Zx81bQ2mNc0pLr7sTuVw stopped working, and my card 4111 1111 1111 1111 was charged twice.";
@@ -259,6 +276,9 @@ async function main(): Promise<void> {
     span?.recordException(new Error("upstream rejected key sk-proj-Zx81bQ2mNc0pLr7sTuVw"));
     span?.addEvent("lookup ada@example.com", { "lookup.query": "email=ada@example.com" });
   });
+  // Each layer checked on its own (while the kit's propagator is still
+  // registered), so the run can name the first one still missing.
+  const open = openTasks(headers);
   await telemetry.shutdown();
 
   // What reached the exporters: anything sensitive left?
@@ -272,8 +292,32 @@ async function main(): Promise<void> {
     console.log("✓ no secrets or personal data reached the exporters");
   } else {
     console.log(`⚠ leaked to the exporters: ${leaks.join(", ")}`);
-    console.log("  See TODO(1) (content off by default), TODO(2) (redaction) and TODO(4) (baggage) in lessons/12-privacy.ts.");
   }
+
+  for (const [task, symptom] of open) console.log(`  ⚠ ${symptom} (TODO(${task}))`);
+  const next = open[0]?.[0];
+  console.log(
+    next === undefined
+      ? "✓ all four layers are in place."
+      : `\nNext: TODO(${next}) in lessons/12-privacy.ts, explained in lessons/12-privacy.md (Task ${next}).`,
+  );
+}
+
+/** The layers whose symptom shows, in task order, each with what was seen. */
+function openTasks(headers: Record<string, string>): Array<[number, string]> {
+  const open: Array<[number, string]> = [];
+  if (captureMessageContent({})) open.push([1, "with the variable unset, message content is ON"]);
+  const probe: ReadableSpan[] = [];
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new RedactingSpanProcessor(), new SimpleSpanProcessor({ export: (spans, done) => (probe.push(...spans), done({ code: 0 })), shutdown: async () => {} })],
+  });
+  provider.getTracer("lesson-12-probe").startSpan("probe", { attributes: { "app.note": "mail ada@example.com" } }).end();
+  if (probe.some((span) => findSensitive(JSON.stringify(span.attributes)).length > 0)) open.push([2, "an e-mail address in an attribute passes RedactingSpanProcessor unchanged"]);
+  if (privacySpanLimits().attributeValueLengthLimit === undefined) open.push([3, "no attribute value length limit of your own"]);
+  const accepted = propagation.getBaggage(acceptInboundContext(headers, ROOT_CONTEXT))?.getAllEntries() ?? [];
+  const refused = accepted.filter(([key, entry]) => !(ALLOWED_BAGGAGE_KEYS as readonly string[]).includes(key) || entry.metadata !== undefined);
+  if (refused.length > 0) open.push([4, `the caller's baggage got past the allow-list and would travel on: ${refused.map(([key, entry]) => (entry.metadata ? `${key} (with the caller's metadata)` : key)).join(", ")}`]);
+  return open;
 }
 
 runMain(import.meta.url, main);
