@@ -96,7 +96,7 @@ describe("Task 3: register the globals", () => {
     );
   });
 
-  it("keeps the active span across await (context manager)", async () => {
+  it("makes a span active, across await too (context manager)", async () => {
     const { exporter, provider } = freshProvider();
     lesson.registerGlobals(provider);
     const tracer = trace.getTracer("test");
