@@ -27,7 +27,7 @@ describe("Task 1: build the resource", () => {
     assert.equal(
       attributes["deployment.environment.name"],
       "staging",
-      "🚨 deployment.environment.name should come from environment (ATTR_DEPLOYMENT_ENVIRONMENT_NAME, in /incubating)",
+      "🚨 deployment.environment.name should come from environment (ATTR_DEPLOYMENT_ENVIRONMENT_NAME; deployment.environment without .name is the deprecated older key)",
     );
     assert.equal(attributes["service.namespace"], "ai-agents", '🚨 service.namespace should be "ai-agents"');
   });
