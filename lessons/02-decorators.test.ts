@@ -93,7 +93,16 @@ describe("Task 1: the @traced() decorator", () => {
 
   it("keeps `this`, the arguments and the return value", () => {
     const counter = new Counter();
-    assert.equal(counter.increment(2), 2, "🚨 the decorated method should return what the original returns");
+    let first: number;
+    try {
+      first = counter.increment(2);
+    } catch (err) {
+      assert.fail(
+        `🚨 calling a @traced() method threw ${String(err).slice(0, 120)}.\n` +
+          "   Is the replacement an arrow function? An arrow has no `this` of its own, so `this` inside it is not the instance. Return a `function`.",
+      );
+    }
+    assert.equal(first, 2, "🚨 the decorated method should return what the original returns");
     assert.equal(counter.increment(3), 5, "🚨 the original method did not get the caller's arguments: pass on all of them (Function.prototype.apply)");
     assert.equal(counter.count, 5, "🚨 `this` was lost: an arrow function has no `this` of its own. Return a `function` and call the original with its `this`.");
   });

@@ -28,6 +28,13 @@ export default [
     mentions: /Counter\.create/,
   },
   {
+    task: 1,
+    kind: "wrong",
+    why: "returns an arrow function: `this` is not the instance",
+    edits: [["    return function (this: This, ...args: Args): Return {\n      // A name per", "    return (...args: Args): Return => {\n      // A name per"]],
+    mentions: /arrow/,
+  },
+  {
     task: 2,
     kind: "wrong",
     why: "ends the span in fail() and again before rethrowing",
