@@ -2,9 +2,9 @@
  * Lesson 01 tests. `npm run verify -- 01` runs them against your
  * lessons/01-setup.ts; one describe per task in lessons/01-setup.md.
  */
-import { afterEach, describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { context, propagation, trace } from "@opentelemetry/api";
+import { context, diag, DiagLogLevel, propagation, trace } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { assertChildOf, findSpan, loadLesson, RecordingExporter, useTestTelemetry } from "../shared/testing/index.ts";
@@ -20,14 +20,14 @@ describe("Task 1: build the resource", () => {
       attributes["service.name"],
       "checkout-agent",
       String(attributes["service.name"]).startsWith("unknown_service")
-        ? "🚨 service.name is the SDK's placeholder: the merge runs the wrong way round. In a.merge(b), b wins, so write defaultResource().merge(yours)."
+        ? "🚨 service.name is the SDK's placeholder: the merge runs the wrong way round. In a.merge(b), b wins on conflicts, so your attributes go in the argument."
         : "🚨 service.name should come from serviceName (ATTR_SERVICE_NAME)",
     );
     assert.equal(attributes["service.version"], "2.3.4", "🚨 service.version should come from serviceVersion (ATTR_SERVICE_VERSION)");
     assert.equal(
       attributes["deployment.environment.name"],
       "staging",
-      "🚨 deployment.environment.name should come from environment (ATTR_DEPLOYMENT_ENVIRONMENT_NAME, in /incubating)",
+      "🚨 deployment.environment.name should come from environment (ATTR_DEPLOYMENT_ENVIRONMENT_NAME; deployment.environment without .name is the deprecated older key)",
     );
     assert.equal(attributes["service.namespace"], "ai-agents", '🚨 service.namespace should be "ai-agents"');
   });
@@ -37,9 +37,9 @@ describe("Task 1: build the resource", () => {
     assert.equal(
       attributes["telemetry.sdk.language"],
       "nodejs",
-      "🚨 telemetry.sdk.language is missing: merge your attributes into defaultResource() — defaultResource().merge(resourceFromAttributes({...}))",
+      "🚨 telemetry.sdk.language is missing: a resource built from your attributes alone has none of the SDK's own. Merge yours with the SDK's defaults (defaultResource(), Resource.merge).",
     );
-    assert.equal(attributes["telemetry.sdk.name"], "opentelemetry");
+    assert.equal(attributes["telemetry.sdk.name"], "opentelemetry", "🚨 telemetry.sdk.name is missing: merge your attributes with defaultResource()");
   });
 });
 
@@ -53,9 +53,9 @@ describe("Task 2: create the tracer provider", () => {
     assert.equal(
       exporter.spans.length,
       1,
-      "🚨 the span never reached the exporter: the provider has no span processor. Pass spanProcessors: [new BatchSpanProcessor(exporter)].",
+      "🚨 the span never reached the exporter: the provider has no span processor. A processor sits between provider and exporter; the constructor takes them in its spanProcessors option.",
     );
-    assert.equal(exporter.spans[0]!.resource.attributes["service.name"], "task-2", "🚨 pass the resource to the provider");
+    assert.equal(exporter.spans[0]!.resource.attributes["service.name"], "task-2", "🚨 the exported span does not carry the resource it was given: pass `resource` to the provider's constructor");
     await provider.shutdown();
   });
 
@@ -66,10 +66,10 @@ describe("Task 2: create the tracer provider", () => {
     assert.equal(
       exporter.exportCalls,
       0,
-      "🚨 the span was exported synchronously in end(): that is a SimpleSpanProcessor. Use a BatchSpanProcessor so traced code never waits on the exporter.",
+      "🚨 the span was exported synchronously in end(): that is a SimpleSpanProcessor. A batch processor exports in the background, so traced code never waits on the exporter.",
     );
     await provider.shutdown();
-    assert.equal(exporter.spans.length, 1, "🚨 shutdown() should flush the batch");
+    assert.equal(exporter.spans.length, 1, "🚨 the provider's shutdown() did not deliver the queued span: is the exporter behind a span processor of this provider?");
   });
 });
 
@@ -92,11 +92,11 @@ describe("Task 3: register the globals", () => {
     assert.equal(
       exporter.getFinishedSpans().length,
       1,
-      "🚨 a tracer from trace.getTracer() recorded nothing: register the provider with trace.setGlobalTracerProvider(provider).",
+      "🚨 a tracer from trace.getTracer() recorded nothing: the API does not know your provider. Register it as the global tracer provider (trace.setGlobalTracerProvider).",
     );
   });
 
-  it("keeps the active span across await (context manager)", async () => {
+  it("makes a span active, across await too (context manager)", async () => {
     const { exporter, provider } = freshProvider();
     lesson.registerGlobals(provider);
     const tracer = trace.getTracer("test");
@@ -109,7 +109,8 @@ describe("Task 3: register the globals", () => {
     if (spans.length === 0) assert.fail("🚨 no spans recorded: register the tracer provider first");
     assert.ok(
       findSpan(spans, "child").parentSpanContext,
-      "🚨 the child span started a new trace: after an await the parent was no longer active. Register an AsyncLocalStorageContextManager (and call .enable()).",
+      "🚨 the child span started a new trace: its parent was not active. Without a context manager (the API's default is a no-op) nothing is ever active, not even synchronously.\n" +
+        "   Register one as the global context manager (context.setGlobalContextManager); AsyncLocalStorageContextManager also keeps it across await, once enabled.",
     );
     assertChildOf(spans, findSpan(spans, "child"), findSpan(spans, "parent"));
   });
@@ -126,20 +127,35 @@ describe("Task 3: register the globals", () => {
     assert.match(
       headers.traceparent ?? "",
       new RegExp(`^00-${span.spanContext().traceId}-${span.spanContext().spanId}-01$`),
-      "🚨 no traceparent header was injected: set a global propagator with W3CTraceContextPropagator.",
+      "🚨 no traceparent header was injected: inject() uses the global propagator, and none is registered (propagation.setGlobalPropagator, W3CTraceContextPropagator).",
     );
-    assert.equal(headers.baggage, "user.tier=gold", "🚨 no baggage header: add W3CBaggagePropagator (a CompositePropagator holds both).");
+    assert.equal(headers.baggage, "user.tier=gold", "🚨 no baggage header: the propagator speaks trace context only. W3CBaggagePropagator writes baggage; a CompositePropagator combines several.");
   });
 });
 
 describe("Task 4: your first span", () => {
   const telemetry = useTestTelemetry();
+  // A second end() changes nothing you can see: the SDK ignores it and only
+  // logs "You can only call end() on a span once" through its diagnostic logger.
+  let endedTwice: string[] = [];
+  beforeEach(() => {
+    endedTwice = [];
+    const note = (message: string) => {
+      const twice = /^(.*) [0-9a-f]{32}-[0-9a-f]{16} - You can only call end\(\) on a span once/.exec(message);
+      if (twice) endedTwice.push(twice[1]!);
+    };
+    diag.setLogger({ error: note, warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.ERROR);
+  });
+  afterEach(() => diag.disable());
+  const assertEndedOnce = () =>
+    assert.ok(endedTwice.length === 0, `🚨 span "${endedTwice[0]}" was ended twice: end it in one place (a finally block), the SDK only logs the second end().`);
 
   it('records an ended span "greet_user" with the user id', async () => {
     const greeting = await lesson.greetUser("user_42");
     assert.equal(greeting, "Hello, user_42!", "🚨 greetUser should still return the greeting");
     const span = findSpan(telemetry.spans(), "greet_user");
-    assert.equal(span.attributes["user.id"], "user_42", '🚨 set the attribute "user.id" on the span');
+    assert.equal(span.attributes["user.id"], "user_42", '🚨 the "greet_user" span has no "user.id" attribute with the user id (span.setAttribute)');
+    assertEndedOnce();
   });
 
   it("starts greet_user as a child of whatever span is active when it is called", async () => {
@@ -162,8 +178,8 @@ describe("Task 5: flush on shutdown", () => {
     assert.equal(
       exporter.spans.length,
       1,
-      "🚨 the queued span was never exported: await provider.shutdown() (it flushes the BatchSpanProcessor) before exiting.",
+      "🚨 the queued span was never exported: it is still waiting in the BatchSpanProcessor. Shutting the provider down flushes every processor; await it.",
     );
-    assert.ok(exporter.shutdownCalled, "🚨 the exporter was not shut down: call provider.shutdown(), not just forceFlush()");
+    assert.ok(exporter.shutdownCalled, "🚨 the exporter was not shut down: forceFlush() delivers the queue but leaves everything running. Shut the provider down.");
   });
 });

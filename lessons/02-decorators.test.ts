@@ -6,9 +6,9 @@
  * Task 4 looks for its attributes on whichever span was active in the method,
  * so an unfinished Task 1 does not hide a finished Task 4.
  */
-import { describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { SpanStatusCode, trace } from "@opentelemetry/api";
+import { diag, DiagLogLevel, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { FakeLLM } from "../shared/agents/index.ts";
 import { assertChildOf, findSpan, loadLesson, names, spansNamed, statusName, useTestTelemetry } from "../shared/testing/index.ts";
@@ -77,7 +77,7 @@ describe("Task 1: the @traced() decorator", () => {
       spans.length,
       2,
       `🚨 two calls to a @traced() method should give two "Counter.increment" spans; found ${spans.length}. Finished spans: ${names(telemetry.spans())}.\n` +
-        "   The default name is `${this.constructor.name}.${String(context.name)}`.",
+        "   The default name is the class's name and the method's, joined by a dot (this.constructor.name, context.name).",
     );
   });
 
@@ -93,9 +93,18 @@ describe("Task 1: the @traced() decorator", () => {
 
   it("keeps `this`, the arguments and the return value", () => {
     const counter = new Counter();
-    assert.equal(counter.increment(2), 2, "🚨 the decorated method should return what the original returns");
-    assert.equal(counter.increment(3), 5, "🚨 call the original with the same arguments: method.apply(this, args)");
-    assert.equal(counter.count, 5, "🚨 `this` was lost: the replacement must be a `function` (not an arrow) and call method.apply(this, args)");
+    let first: number;
+    try {
+      first = counter.increment(2);
+    } catch (err) {
+      assert.fail(
+        `🚨 calling a @traced() method threw ${String(err).slice(0, 120)}.\n` +
+          "   Is the replacement an arrow function? An arrow has no `this` of its own, so `this` inside it is not the instance. Return a `function`.",
+      );
+    }
+    assert.equal(first, 2, "🚨 the decorated method should return what the original returns");
+    assert.equal(counter.increment(3), 5, "🚨 the original method did not get the caller's arguments: pass on all of them (Function.prototype.apply)");
+    assert.equal(counter.count, 5, "🚨 `this` was lost: an arrow function has no `this` of its own. Return a `function` and call the original with its `this`.");
   });
 
   it("lets a thrown error reach the caller unchanged", () => {
@@ -133,6 +142,20 @@ describe("Task 1: the @traced() decorator", () => {
 
 describe("Task 2: end the span on every path, record failures", () => {
   const telemetry = useTestTelemetry();
+  // A second end() changes nothing you can see: the SDK ignores it and only
+  // logs "You can only call end() on a span once" through its diagnostic logger.
+  let endedTwice: string[] = [];
+  beforeEach(() => {
+    endedTwice = [];
+    const note = (message: string) => {
+      const twice = /^(.*) [0-9a-f]{32}-[0-9a-f]{16} - You can only call end\(\) on a span once/.exec(message);
+      if (twice) endedTwice.push(twice[1]!);
+    };
+    diag.setLogger({ error: note, warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.ERROR);
+  });
+  afterEach(() => diag.disable());
+  const assertEndedOnce = () =>
+    assert.ok(endedTwice.length === 0, `🚨 span "${endedTwice[0]}" was ended twice: end it once on each path. The SDK ignores the second end() and only logs it.`);
 
   function exceptionEvent(span: ReadableSpan) {
     return span.events.find((event) => event.name === "exception");
@@ -147,17 +170,24 @@ describe("Task 2: end the span on every path, record failures", () => {
     assert.equal(
       span.status.message,
       message,
-      `🚨 span "${span.name}" is ERROR but its status message is ${JSON.stringify(span.status.message)}: pass the error's message, setStatus({ code: SpanStatusCode.ERROR, message: err.message }).`,
+      `🚨 span "${span.name}" is ERROR but its status message is ${JSON.stringify(span.status.message)}: give setStatus the error's message too, it is what a backend shows beside the red mark.`,
     );
     const event = exceptionEvent(span);
-    assert.ok(event, `🚨 span "${span.name}" has no "exception" event: call span.recordException(err) before ending it.`);
-    assert.equal(event.attributes?.["exception.message"], message, "🚨 the exception event should carry the error's message");
+    assert.ok(event, `🚨 span "${span.name}" has no "exception" event: record the error on the span (span.recordException) before ending it.`);
+    assert.equal(event.attributes?.["exception.message"], message, "🚨 the exception event should carry the error's message: record the error object itself");
+    assertEndedOnce();
   }
 
-  it("returns a plain value and ends the span", () => {
+  it("returns a plain value, ends the span, and leaves its status UNSET", () => {
     const span = telemetry.tracer().startSpan("sync-work");
     assert.equal(lesson.endSpanAfter(span, () => 42), 42, "🚨 endSpanAfter should return what the work returned");
-    findSpan(telemetry.spans(), "sync-work");
+    const ended = findSpan(telemetry.spans(), "sync-work");
+    assert.equal(
+      statusName(ended.status.code),
+      "UNSET",
+      `🚨 span "sync-work" succeeded and has status ${statusName(ended.status.code)}: a wrapper leaves success UNSET (lesson 04 explains OK), it sets only ERROR.`,
+    );
+    assertEndedOnce();
   });
 
   it("on a throw: records the exception, sets ERROR, ends the span, rethrows the same error", () => {
@@ -168,7 +198,7 @@ describe("Task 2: end the span on every path, record failures", () => {
         throw error;
       }),
       (thrown: unknown) => thrown === error,
-      "🚨 the same error must reach the caller: recording an error is not handling it. Rethrow it.",
+      "🚨 the same error must reach the caller: recording an error is not handling it. Rethrow the original value, not a new Error made from it.",
     );
     assertFailed(findSpan(telemetry.spans(), "sync-failure"), "sync boom");
   });
@@ -186,7 +216,9 @@ describe("Task 2: end the span on every path, record failures", () => {
     );
     finish("done");
     assert.equal(await result, "done", "🚨 the returned promise should resolve to the work's value");
-    findSpan(telemetry.spans(), "async-work");
+    const ended = findSpan(telemetry.spans(), "async-work");
+    assert.equal(statusName(ended.status.code), "UNSET", `🚨 span "async-work" succeeded and has status ${statusName(ended.status.code)}: leave success UNSET.`);
+    assertEndedOnce();
   });
 
   it("on a rejected promise: records the exception, sets ERROR, ends the span, rejects with the same error", async () => {
@@ -198,7 +230,7 @@ describe("Task 2: end the span on every path, record failures", () => {
         throw error;
       }),
       (thrown: unknown) => thrown === error,
-      "🚨 the caller should see the same rejection: rethrow it from the rejection handler",
+      "🚨 the caller should see the same rejection: rethrow the original value from the rejection handler, not a new Error made from it",
     );
     assertFailed(findSpan(telemetry.spans(), "async-failure"), "async boom");
   });
@@ -215,7 +247,7 @@ describe("Task 3: withSpan() for plain functions", () => {
       spans.length,
       1,
       `🚨 calling the wrapped function should give one span "add_numbers"; finished spans: ${names(telemetry.spans())}.\n` +
-        "   withSpan must return a function that calls tracer.startActiveSpan(name, ...).",
+        "   withSpan must return a function that runs fn inside an active span (tracer.startActiveSpan).",
     );
   });
 
@@ -225,7 +257,7 @@ describe("Task 3: withSpan() for plain functions", () => {
       await new Promise((resolve) => setImmediate(resolve));
       return inner();
     });
-    assert.equal(await outer(), "inner");
+    assert.equal(await outer(), "inner", "🚨 a wrapped async function should resolve to what fn returns");
     const spans = telemetry.spans();
     if (spansNamed(spans, "outer_step").length === 0) assert.fail(`🚨 no span "outer_step"; finished spans: ${names(spans)}`);
     assertChildOf(spans, findSpan(spans, "inner_step"), findSpan(spans, "outer_step"));
@@ -233,7 +265,7 @@ describe("Task 3: withSpan() for plain functions", () => {
 
   it("keeps `this` for a function used as a method", () => {
     const box = { value: 7, read: lesson.withSpan("read_box", function (this: { value: number }) { return this.value; }) };
-    assert.equal(box.read(), 7, "🚨 `this` was lost: return a `function` (not an arrow) and call fn.apply(this, args)");
+    assert.equal(box.read(), 7, "🚨 `this` was lost: an arrow function has no `this` of its own. Return a `function` and call fn with its `this`.");
     findSpan(telemetry.spans(), "read_box");
   });
 
@@ -270,20 +302,41 @@ describe("Task 4: describe the work on the active span", () => {
     return spansNamed(spans, method)[0] ?? findSpan(spans, "test.request");
   }
 
-  it("research() puts user.id, gen_ai.request.model and request.size on its span", async () => {
-    const span = activeDuring(await runResearch(), "ResearchAgent.research");
+  function assertDescribesRequest(span: ReadableSpan, userId: string, text: string): void {
     const { attributes } = span;
-    assert.equal(attributes["user.id"], "user_42", `🚨 span "${span.name}" has no user.id: trace.getActiveSpan()?.setAttribute("user.id", userId) (ATTR_USER_ID)`);
+    assert.equal(attributes["user.id"], userId, `🚨 span "${span.name}" has no user.id with the user's id: set it on the active span (trace.getActiveSpan(), ATTR_USER_ID)`);
     assert.equal(
       attributes["gen_ai.request.model"],
       "gpt-4",
-      `🚨 span "${span.name}" has no gen_ai.request.model: the seed's "llm.model" is not a convention; use ATTR_GEN_AI_REQUEST_MODEL.`,
+      `🚨 span "${span.name}" has no gen_ai.request.model: the seed's "llm.model" is not a convention; the GenAI conventions name it gen_ai.request.model (ATTR_GEN_AI_REQUEST_MODEL).`,
     );
     assert.equal(
-      attributes["request.size"],
-      Buffer.byteLength(question),
-      `🚨 span "${span.name}" should have request.size, the question's size in bytes (Buffer.byteLength(question))`,
+      attributes["app.request.size"],
+      Buffer.byteLength(text),
+      `🚨 span "${span.name}" has app.request.size ${JSON.stringify(attributes["app.request.size"])}, expected the question's size in bytes (${Buffer.byteLength(text)}, Buffer.byteLength) under our own prefix app.`,
     );
+  }
+
+  it("research() puts user.id, gen_ai.request.model and app.request.size on its span", async () => {
+    assertDescribesRequest(activeDuring(await runResearch(), "ResearchAgent.research"), "user_42", question);
+  });
+
+  it("a request that fails halfway is described as well (the attributes are set before the first await)", async () => {
+    const llm = new FakeLLM();
+    llm.failNext("rate_limit");
+    const agent = new lesson.ResearchAgent("research_agent", "gpt-4", { llm });
+    const failing = "What is head-based sampling?";
+    await assert.rejects(
+      telemetry.tracer().startActiveSpan("test.request", async (span) => {
+        try {
+          return await agent.research("user_9", failing);
+        } finally {
+          span.end();
+        }
+      }),
+      "🚨 research() should reject when the model call fails",
+    );
+    assertDescribesRequest(activeDuring(telemetry.spans(), "ResearchAgent.research"), "user_9", failing);
   });
 
   it("keeps the seed's \"avoid\" list off every span: no llm.model, no debug.full_request", async () => {
@@ -293,16 +346,16 @@ describe("Task 4: describe the work on the active span", () => {
     }
   });
 
-  it('findSources() adds a "sources_found" event with sources.count to its span', async () => {
+  it('findSources() adds a "sources_found" event with app.sources.count to its span', async () => {
     const { spans, report } = await runResearchWithReport();
     const span = activeDuring(spans, "ResearchAgent.findSources");
     const event = span.events.find((candidate) => candidate.name === "sources_found");
-    assert.ok(event, `🚨 span "${span.name}" has no "sources_found" event: trace.getActiveSpan()?.addEvent("sources_found", { "sources.count": n })`);
-    assert.equal(typeof event.attributes?.["sources.count"], "number", '🚨 the event should carry "sources.count", the number of sources found');
+    assert.ok(event, `🚨 span "${span.name}" has no "sources_found" event: add one to the active span inside findSources() (Span.addEvent)`);
+    assert.equal(typeof event.attributes?.["app.sources.count"], "number", '🚨 the "sources_found" event should carry "app.sources.count", the number of sources found');
     assert.equal(
-      event.attributes?.["sources.count"],
+      event.attributes?.["app.sources.count"],
       report.sources.length,
-      `🚨 "sources.count" should be the number of sources findSources() returned (${report.sources.length}): sources.length`,
+      `🚨 "app.sources.count" should be the number of sources findSources() returned (${report.sources.length})`,
     );
   });
 });

@@ -16,7 +16,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { FakeLLM } from "../shared/agents/index.ts";
 import { listen, postJson, sendJson, type RunningServer } from "../shared/http/index.ts";
-import { assertTraceShape, kindName, loadLesson, names, serviceOf, useTestTelemetry } from "../shared/testing/index.ts";
+import { assertTraceShape, kindName, loadLesson, names, serviceOf, statusName, useTestTelemetry } from "../shared/testing/index.ts";
 import type * as Lesson from "./03-propagation.ts";
 
 const lesson = await loadLesson<typeof Lesson>(import.meta.url);
@@ -93,12 +93,12 @@ describe("Task 1: inject the context into the request", () => {
     assert.ok(
       received[0]?.traceparent,
       `🚨 the request reached the LLM service without a traceparent header (headers: ${Object.keys(received[0] ?? {}).join(", ")}).\n` +
-        "   Inside the CLIENT span, call propagation.inject(context.active(), headers) before sending.",
+        "   The CLIENT span's context has to travel in the request: write it into `headers` with the global propagator (propagation.inject, from @opentelemetry/api) while the span is active, before postJson().",
     );
     assert.equal(
       received[0].traceparent,
       `00-${traceId}-${spanId}-01`,
-      "🚨 traceparent should be 00-<the CLIENT span's trace id>-<its span id>-01: inject the *active* context, inside the span's callback.",
+      "🚨 traceparent should be 00-<the CLIENT span's trace id>-<its span id>-01, but it names another span: inject the context that is active inside the CLIENT span's callback, not one saved before the span started.",
     );
   });
 
@@ -110,14 +110,14 @@ describe("Task 1: inject the context into the request", () => {
     });
     const client = onlySpanOfKind(gateway.spans(), SpanKind.CLIENT, "agent-gateway");
     const server = onlySpanOfKind(llmService.spans(), SpanKind.SERVER, "llm-service");
-    assert.notEqual(serviceOf(client), serviceOf(server), "the two sides should be two services");
+    assert.notEqual(serviceOf(client), serviceOf(server), "🚨 the two sides should be two services: the CLIENT span comes from the tracer askLlmService() was given");
     assert.equal(
       server.spanContext().traceId,
       client.spanContext().traceId,
-      "🚨 the LLM service's span is in a different trace from the gateway's: no trace context crossed the wire. Inject it into the request headers.",
+      "🚨 the LLM service's span is in a different trace from the gateway's: no trace context crossed the wire. The request headers need a traceparent (propagation.inject).",
     );
     assert.equal(server.parentSpanContext?.spanId, client.spanContext().spanId, "🚨 the server span's parent should be the CLIENT span");
-    assert.equal(server.parentSpanContext?.isRemote, true, "the parent came over the network, so it is marked remote");
+    assert.equal(server.parentSpanContext?.isRemote, true, "🚨 the parent came over the network, so it should be marked remote");
   });
 
   it("carries the active context's baggage as well", async () => {
@@ -128,7 +128,40 @@ describe("Task 1: inject the context into the request", () => {
     assert.match(
       String(received[0]?.baggage ?? ""),
       /tenant\.id=acme/,
-      "🚨 no baggage header: inject context.active() (which holds the baggage), not a context you built yourself.",
+      "🚨 no baggage header although the caller's context held baggage: inject the active context (it holds the baggage), not a context built from ROOT_CONTEXT or a bare span.",
+    );
+  });
+
+  // The failure paths below are code given in askLlmService: read them, they are part of a CLIENT span.
+
+  it("a 5xx answer: ERROR, http.response.status_code, and error.type is the status code as a string", async () => {
+    const peer = await start(listen((_req, res) => sendJson(res, 503, { error: "overloaded" })));
+    await assert.rejects(lesson.askLlmService(peer.url, CALL, gateway.tracer()), "🚨 askLlmService should reject when the LLM service answers 503");
+    const client = onlySpanOfKind(gateway.spans(), SpanKind.CLIENT, "agent-gateway");
+    assert.equal(statusName(client.status.code), "ERROR", `🚨 the CLIENT span of a call answered 503 is ${statusName(client.status.code)}: for a client every 4xx/5xx is a failed call`);
+    assert.equal(client.attributes["http.response.status_code"], 503, "🚨 the CLIENT span should carry http.response.status_code");
+    assert.equal(
+      client.attributes["error.type"],
+      "503",
+      `🚨 error.type is ${JSON.stringify(client.attributes["error.type"])}: when a response arrived, the HTTP conventions want the status code as a string ("503"), not the class of the error thrown afterwards.`,
+    );
+  });
+
+  it("no answer at all (connection refused): ERROR, and error.type is the error's code or class name", async () => {
+    const closed = await listen((_req, res) => sendJson(res, 200, {}));
+    await closed.close();
+    const failure: unknown = await lesson.askLlmService(closed.url, CALL, gateway.tracer()).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    assert.ok(failure instanceof Error, "🚨 askLlmService should reject when nothing listens at the address");
+    const client = onlySpanOfKind(gateway.spans(), SpanKind.CLIENT, "agent-gateway");
+    assert.equal(statusName(client.status.code), "ERROR", `🚨 the CLIENT span of a call that never got an answer is ${statusName(client.status.code)}, expected ERROR`);
+    const type = client.attributes["error.type"];
+    const allowed = [(failure as { code?: unknown }).code, failure.name];
+    assert.ok(
+      typeof type === "string" && allowed.includes(type),
+      `🚨 error.type is ${JSON.stringify(type)}: with no status code, the HTTP conventions want the exception's type (here ${allowed.map((value) => JSON.stringify(value)).join(" or ")}), never its message.`,
     );
   });
 });
@@ -163,7 +196,7 @@ describe("Task 2: extract the context on the server", () => {
       server.spanContext().traceId,
       client.spanContext().traceId,
       "🚨 the SERVER span started a new trace although the request carried a traceparent.\n" +
-        "   Extract it: const parent = propagation.extract(ROOT_CONTEXT, req.headers), and pass `parent` to startActiveSpan.",
+        "   Read the caller's context out of req.headers with the global propagator (propagation.extract) and start the SERVER span with it as parent.",
     );
     assert.equal(server.parentSpanContext?.spanId, client.spanContext().spanId, "🚨 the SERVER span's parent should be the caller's CLIENT span");
     assert.equal(server.parentSpanContext?.isRemote, true, "🚨 the parent should be the remote span extracted from the headers");
@@ -196,13 +229,13 @@ describe("Task 2: extract the context on the server", () => {
       }
     });
     const response = await postJson(`${service.url}/v1/chat`, CALL);
-    assert.equal(response.status, 200);
+    assert.equal(response.status, 200, `🚨 a request without trace headers must still be served; got ${response.status}`);
     const server = onlySpanOfKind(llmService.spans(), SpanKind.SERVER, "llm-service");
     assert.equal(
       server.parentSpanContext,
       undefined,
       "🚨 a request without traceparent became a child of a span that was active in the server process.\n" +
-        "   Extract into ROOT_CONTEXT (propagation.extract(ROOT_CONTEXT, req.headers)), not context.active().",
+        "   The base context you extract into is kept when the headers carry nothing: use an empty one (ROOT_CONTEXT), not context.active().",
     );
   });
 
@@ -232,7 +265,7 @@ describe("Task 3: put the user in the baggage", () => {
     assert.equal(
       entry?.value,
       "user_123",
-      "🚨 no user.id in the baggage: return propagation.setBaggage(ctx, baggage.setEntry(\"user.id\", { value: userId })).",
+      "🚨 the returned context has no \"user.id\" baggage entry: contexts and baggage are immutable, so return a new context whose baggage holds the entry (propagation.setBaggage, Baggage.setEntry).",
     );
   });
 
@@ -243,7 +276,7 @@ describe("Task 3: put the user in the baggage", () => {
     assert.equal(
       baggage?.getEntry("tenant.id")?.value,
       "acme",
-      "🚨 an entry set upstream was dropped: start from propagation.getBaggage(ctx) ?? propagation.createBaggage(), then setEntry().",
+      "🚨 an entry set upstream was dropped: start from the baggage already in ctx (propagation.getBaggage), and create a new one only when there is none.",
     );
   });
 
@@ -252,7 +285,7 @@ describe("Task 3: put the user in the baggage", () => {
     const ctx = lesson.withUserBaggage(trace.setSpan(ROOT_CONTEXT, span), "user_123");
     span.end();
     assert.ok(propagation.getBaggage(ctx)?.getEntry("user.id"), "🚨 no user.id in the baggage");
-    assert.equal(trace.getSpan(ctx), span, "🚨 the returned context lost its span: derive it from `ctx` (setBaggage(ctx, ...)), not from ROOT_CONTEXT.");
+    assert.equal(trace.getSpan(ctx), span, "🚨 the returned context lost its span: derive the new context from `ctx`, not from ROOT_CONTEXT or context.active().");
   });
 });
 
@@ -283,7 +316,7 @@ describe("Task 4: treat inbound baggage as untrusted", () => {
       assert.ok(
         lesson.userIdFromBaggage(withBaggage(value)) === undefined,
         `🚨 user.id ${JSON.stringify(value.slice(0, 40))} was accepted: baggage comes from whoever sent the request.\n` +
-          "   Accept only what a user id looks like, e.g. /^[A-Za-z0-9_.-]{1,64}$/.",
+          "   Accept only what a user id looks like: letters, digits, _ . and -, 1 to 64 characters (a regular expression with anchors).",
       );
     });
   }

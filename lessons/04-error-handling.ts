@@ -29,8 +29,9 @@ import {
 import { setupTelemetry } from "../shared/telemetry/index.ts";
 import { runMain } from "../shared/workbook/run-main.ts";
 
-// Looked up on every call, not once at import: tests register a fresh global
-// provider per test, and a tracer fetched earlier would keep the old one.
+// Looked up on every call, not once at import: a tracer from trace.getTracer()
+// stays bound to the provider it first saw (the API's ProxyTracer keeps its
+// first delegate), and the tests register a fresh global provider per test.
 const tracer = () => trace.getTracer("lesson-04");
 
 // ---------------------------------------------------------------------------
@@ -100,7 +101,8 @@ export function lookUpAnswer(cache: AnswerCache, question: string): string | und
   return tracer().startActiveSpan("cache.lookup", (span) => {
     try {
       const answer = cache.get(question);
-      span.setAttribute("cache.hit", true);
+      // app.: a key of our own, not a semantic convention (the OpenTelemetry demo's prefix).
+      span.setAttribute("app.cache.hit", true);
       return answer;
     } catch (err) {
       if (!(err instanceof CacheMissError)) {
@@ -109,7 +111,7 @@ export function lookUpAnswer(cache: AnswerCache, question: string): string | und
         throw err;
       }
       // TODO(2): A miss is handled right here: it is not an error. Record the
-      //          outcome as the attribute cache.hit = false, and leave the
+      //          outcome as the attribute app.cache.hit = false, and leave the
       //          status UNSET with no exception event.
       // The seed's pattern, applied to everything that throws:
       span.recordException(err);
@@ -157,7 +159,7 @@ export async function chatWithRetry(llm: FakeLLM, request: ChatRequest, options:
 /** One try at the model call. */
 export async function chatAttempt(llm: FakeLLM, request: ChatRequest, attempt: number): Promise<ChatResponse> {
   // TODO(3): Give each try its own active "chat_attempt" span with the attribute
-  //          retry.attempt (1 for the first try), ERROR when this try fails.
+  //          app.retry.attempt (1 for the first try), ERROR when this try fails.
   return tracedChat(llm, request);
 }
 

@@ -9,13 +9,19 @@
  * Check it:  npm run verify -- 01
  * Read:      lessons/01-setup.md
  */
-import { context, propagation, trace } from "@opentelemetry/api";
+import { context, createContextKey, propagation, ProxyTracerProvider, ROOT_CONTEXT, trace, TraceFlags } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
+import { CompositePropagator, ExportResultCode, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { defaultResource, resourceFromAttributes, type Resource } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
-import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAMESPACE } from "@opentelemetry/semantic-conventions/incubating";
+import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+// All four are stable in semantic-conventions 1.45.0, so they come from the
+// main entry point, not /incubating.
+import {
+  ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_NAMESPACE,
+  ATTR_SERVICE_VERSION,
+} from "@opentelemetry/semantic-conventions";
 import { TracedAgent } from "../shared/agents/index.ts";
 import { TraceTreeExporter } from "../shared/trace-view/index.ts";
 import { runMain } from "../shared/workbook/run-main.ts";
@@ -73,8 +79,10 @@ export function registerGlobals(provider: BasicTracerProvider): void {
   // Libraries (like TracedAgent) only know the API: they call trace.getTracer()
   // and get this provider. Without it they get a no-op tracer and record nothing.
   trace.setGlobalTracerProvider(provider);
-  // The context manager is what makes a span "active" across await; without
-  // it every child span would start a new trace.
+  // The context manager is what makes a span "active" at all. The API's
+  // default (NoopContextManager) keeps nothing, not even synchronously inside
+  // startActiveSpan's callback, so every span would start a new trace.
+  // AsyncLocalStorage also carries the active span across await.
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   // The propagator is what inject()/extract() use to carry context between
   // services (lesson 03).
@@ -123,9 +131,15 @@ export async function shutdownTelemetry(provider: BasicTracerProvider): Promise<
   // #endregion
 }
 
+const SERVICE: ServiceInfo = { serviceName: "my-agent-service", serviceVersion: "1.0.0", environment: "development" };
+
 async function main(): Promise<void> {
+  warnAboutIgnoredEnvironment();
+  // Tried first, on throwaway providers, so the run can say which task is next.
+  const next = await firstOpenTask();
+
   const view = new TraceTreeExporter();
-  const resource = buildResource({ serviceName: "my-agent-service", serviceVersion: "1.0.0", environment: "development" });
+  const resource = buildResource(SERVICE);
   const provider = createTracerProvider(resource, view);
   registerGlobals(provider);
 
@@ -137,11 +151,118 @@ async function main(): Promise<void> {
   console.log(`${reply.agent}: ${reply.content}\n`);
 
   await shutdownTelemetry(provider);
-  if (view.spanCount() === 0) {
+  if (view.spanCount() === 0) console.log("⚠ No spans reached the exporter, so there is no trace to show.");
+  if (next) {
+    console.log(`⚠ ${next.symptom}.\n  Next: TODO(${next.todo}) in lessons/01-setup.ts; \`npm run verify -- 01\` checks every task.`);
+  }
+}
+
+/**
+ * This lesson builds its own setup from your functions, so the OTEL_*
+ * variables that setupTelemetry() reads in every later lesson do nothing here.
+ * Say so rather than ignore them silently. Only names from our own list are
+ * printed, never a value: they come from outside the program.
+ */
+function warnAboutIgnoredEnvironment(): void {
+  const honouredFromLesson02 = [
+    "OTEL_SERVICE_NAME",
+    "OTEL_RESOURCE_ATTRIBUTES",
+    "OTEL_TRACES_EXPORTER",
+    "OTEL_EXPORTER_ZIPKIN_ENDPOINT",
+    "OTEL_EXPORTER_JAEGER_ENDPOINT",
+    "OTEL_TRACES_SAMPLER",
+    "OTEL_TRACES_SAMPLER_ARG",
+  ];
+  const set = honouredFromLesson02.filter((name) => process.env[name] !== undefined);
+  if (set.length > 0) {
     console.log(
-      "⚠ No spans reached the exporter, so there is no trace to show.\n" +
-        "  Start with TODO(1) in lessons/01-setup.ts; `npm run verify -- 01` says which task is next.",
+      `ℹ Lesson 01 ignores ${set.join(", ")}: it builds its own setup from your functions and prints to the terminal only.\n` +
+        "  From lesson 02 on, setupTelemetry() reads these variables.\n",
     );
+  }
+}
+
+/**
+ * Which task to look at next: each step is tried on its own, on providers
+ * that export nowhere (so nothing is added to the trace shown), and the first
+ * one that does not do its job yet is named.
+ */
+async function firstOpenTask(): Promise<{ todo: number; symptom: string } | undefined> {
+  const { attributes } = buildResource(SERVICE);
+  const expected: Record<string, string> = {
+    [ATTR_SERVICE_NAME]: SERVICE.serviceName,
+    [ATTR_SERVICE_VERSION]: SERVICE.serviceVersion,
+    [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: SERVICE.environment,
+    [ATTR_SERVICE_NAMESPACE]: "ai-agents",
+    "telemetry.sdk.language": "nodejs",
+  };
+  const missing = Object.keys(expected).filter((key) => attributes[key] !== expected[key]);
+  if (missing.length > 0) return { todo: 1, symptom: `The resource does not say ${missing.join(", ")}` };
+
+  const exported = new InMemorySpanExporter();
+  const probe = createTracerProvider(resourceFromAttributes({}), exported);
+  probe.getTracer("probe").startSpan("probe").end();
+  const inEnd = exported.getFinishedSpans().length;
+  await probe.forceFlush();
+  const afterFlush = exported.getFinishedSpans().length;
+  await probe.shutdown();
+  if (afterFlush === 0) return { todo: 2, symptom: "The tracer provider hands finished spans to no exporter: it has no span processor" };
+  if (inEnd > 0) return { todo: 2, symptom: "The tracer provider exports inside span.end(), which makes traced code wait: that is a SimpleSpanProcessor" };
+
+  const globals = checkGlobals();
+  if (globals) return { todo: 3, symptom: globals };
+
+  const greeted = new InMemorySpanExporter();
+  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(greeted)] }));
+  try {
+    await greetUser("user_probe");
+  } finally {
+    trace.disable();
+  }
+  const greeting = greeted.getFinishedSpans().find((span) => span.name === "greet_user");
+  if (!greeting) return { todo: 4, symptom: 'greetUser() records no ended "greet_user" span' };
+  if (greeting.attributes["user.id"] !== "user_probe") return { todo: 4, symptom: 'The "greet_user" span has no user.id attribute' };
+
+  // Counted in export(): an InMemorySpanExporter forgets its spans when shut down.
+  let delivered = 0;
+  const counting: SpanExporter = {
+    export: (spans, done) => {
+      delivered += spans.length;
+      done({ code: ExportResultCode.SUCCESS });
+    },
+    shutdown: async () => {},
+  };
+  const batching = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(counting)] });
+  batching.getTracer("probe").startSpan("probe").end();
+  await shutdownTelemetry(batching);
+  if (delivered === 0) {
+    await batching.shutdown();
+    return { todo: 5, symptom: "Spans still queued in the batch processor are dropped at exit: nothing flushes them" };
+  }
+  return undefined;
+}
+
+/** Registers the globals on a throwaway provider and says which one is missing, or undefined. */
+function checkGlobals(): string | undefined {
+  const provider = new BasicTracerProvider();
+  registerGlobals(provider);
+  try {
+    if ((trace.getTracerProvider() as ProxyTracerProvider).getDelegate() !== provider) {
+      return "trace.getTracer() does not reach your provider: no global tracer provider is registered";
+    }
+    const key = createContextKey("lesson-01 probe");
+    if (context.with(ROOT_CONTEXT.setValue(key, true), () => context.active().getValue(key)) !== true) {
+      return "Nothing is ever active: there is no context manager, so every span starts a new trace";
+    }
+    const headers: Record<string, string> = {};
+    const remote = trace.wrapSpanContext({ traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "00f067aa0ba902b7", traceFlags: TraceFlags.SAMPLED });
+    propagation.inject(trace.setSpan(ROOT_CONTEXT, remote), headers);
+    if (headers.traceparent === undefined) return "inject() writes no traceparent header: no global propagator is registered";
+    return undefined;
+  } finally {
+    trace.disable();
+    context.disable();
+    propagation.disable();
   }
 }
 

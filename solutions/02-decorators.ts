@@ -13,13 +13,21 @@
  */
 import { SpanStatusCode, trace, type Span, type Tracer } from "@opentelemetry/api";
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
+// Both from the incubating entry point (not yet stable). In semantic-conventions
+// 1.45.0 ATTR_GEN_AI_REQUEST_MODEL is also marked @deprecated: the GenAI names
+// "moved to the OpenTelemetry GenAI semantic conventions repository"
+// (open-telemetry/semantic-conventions-genai). The name gen_ai.request.model
+// itself is current; only the constant's home moved.
 import { ATTR_GEN_AI_REQUEST_MODEL, ATTR_USER_ID } from "@opentelemetry/semantic-conventions/incubating";
 import { FakeLLM, TracedAgent } from "../shared/agents/index.ts";
 import { setupTelemetry } from "../shared/telemetry/index.ts";
 import { runMain } from "../shared/workbook/run-main.ts";
 
-// Looked up on every call, not once at import: whoever registers the provider
-// (this file's main, or a test) does it after this module has loaded.
+// Looked up on every call, not once at import. A tracer from trace.getTracer()
+// stays bound to the first provider it sees: the API's ProxyTracer keeps the
+// first delegate it finds, and a tracer taken after registration is the SDK's
+// own. The test fixture registers a fresh global provider for every test, so a
+// module-level tracer would keep sending spans to the first test's provider.
 function tracer(): Tracer {
   return trace.getTracer("workbook.lesson-02");
 }
@@ -73,6 +81,7 @@ export function endSpanAfter<T>(span: Span, work: () => T): T {
   // TODO(2): End the span when the work is done: at once for a plain value,
   //          when the promise settles for async work. On a throw or a
   //          rejection: span.recordException(err), status ERROR, end, rethrow.
+  //          Success leaves the status UNSET.
   // #region TODO(2) solution
   const fail = (err: unknown): void => {
     // The exception event holds type, message and stack; the status is what
@@ -168,7 +177,8 @@ export class ResearchAgent extends TracedAgent {
   async research(userId: string, question: string): Promise<ResearchReport> {
     // TODO(4): Describe the request on the span the decorator started
     //          (trace.getActiveSpan()): user.id, gen_ai.request.model (not the
-    //          seed's "llm.model") and request.size (bytes), never the whole request.
+    //          seed's "llm.model") and app.request.size (bytes), never the whole
+    //          request. Before the first await, so a failed request has them too.
     // #region TODO(4) solution
     // The decorator owns the span; the method reaches it through the context.
     // Set these before the first `await`: they describe the request, so even
@@ -180,7 +190,8 @@ export class ResearchAgent extends TracedAgent {
       // GenAI spans understands it. "llm.model" means nothing to them.
       [ATTR_GEN_AI_REQUEST_MODEL]: this.model,
       // The size, not the content: a number is cheap, and it cannot leak data.
-      "request.size": Buffer.byteLength(question),
+      // No convention has this key, so it carries our own prefix, app.
+      "app.request.size": Buffer.byteLength(question),
     });
     // #endregion
     // #region TODO(4) exercise
@@ -201,11 +212,11 @@ export class ResearchAgent extends TracedAgent {
     const words = question.toLowerCase().split(/\W+/).filter((word) => word.length > 3);
     const sources = LIBRARY.filter((title) => words.some((word) => title.toLowerCase().includes(word)));
     // TODO(4): Record what happened as an event on the active span:
-    //          "sources_found" with the attribute sources.count.
+    //          "sources_found" with the attribute app.sources.count.
     // #region TODO(4) solution
     // Inside findSources the active span is findSources' own, not research's:
     // each decorated call is current while it runs.
-    trace.getActiveSpan()?.addEvent("sources_found", { "sources.count": sources.length });
+    trace.getActiveSpan()?.addEvent("sources_found", { "app.sources.count": sources.length });
     // #endregion
     // #region TODO(4) exercise
     // // No event yet: the trace will not say how many sources were found.
@@ -232,13 +243,30 @@ async function main(): Promise<void> {
     console.log(`second question failed as planned: ${err instanceof Error ? err.message : String(err)}\n`);
   }
 
-  const names = new Set(seen.getFinishedSpans().map((span) => span.name));
+  // Each task removes one symptom from the traces above; the first one still
+  // there is where to look next. (Read before shutdown, which empties `seen`.)
+  const spans = seen.getFinishedSpans();
+  const research = spans.filter((span) => span.name === "ResearchAgent.research");
+  const findSources = spans.find((span) => span.name === "ResearchAgent.findSources");
+  const next = [
+    { todo: 1, done: research.length > 0, symptom: "No ResearchAgent.* spans: @traced() does not start any span yet, so invoke_agent is the root" },
+    {
+      todo: 2,
+      done: research.some((span) => span.status.code === SpanStatusCode.ERROR),
+      symptom: "The failed research() call left its span UNSET: the span ended when the method returned its promise, before the failure",
+    },
+    { todo: 3, done: spans.some((span) => span.name === "summarize_sources"), symptom: "No summarize_sources span: withSpan() does not wrap the function yet" },
+    {
+      todo: 4,
+      done:
+        research.every((span) => span.attributes["app.request.size"] !== undefined && span.attributes["debug.full_request"] === undefined) &&
+        findSources?.events.some((event) => event.name === "sources_found") === true,
+      symptom: "ResearchAgent.research carries the seed's \"avoid\" attributes, and findSources records no sources_found event",
+    },
+  ].find((check) => !check.done);
   await telemetry.shutdown();
-  if (!names.has("ResearchAgent.research")) {
-    console.log(
-      "⚠ No ResearchAgent.* spans: @traced() does not start any span yet, so invoke_agent is the root.\n" +
-        "  Start with TODO(1) in lessons/02-decorators.ts; `npm run verify -- 02` says which task is next.",
-    );
+  if (next) {
+    console.log(`⚠ ${next.symptom}.\n  Next: TODO(${next.todo}) in lessons/02-decorators.ts; \`npm run verify -- 02\` checks every task.`);
   }
 }
 

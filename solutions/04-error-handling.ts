@@ -29,8 +29,9 @@ import {
 import { setupTelemetry } from "../shared/telemetry/index.ts";
 import { runMain } from "../shared/workbook/run-main.ts";
 
-// Looked up on every call, not once at import: tests register a fresh global
-// provider per test, and a tracer fetched earlier would keep the old one.
+// Looked up on every call, not once at import: a tracer from trace.getTracer()
+// stays bound to the provider it first saw (the API's ProxyTracer keeps its
+// first delegate), and the tests register a fresh global provider per test.
 const tracer = () => trace.getTracer("lesson-04");
 
 // ---------------------------------------------------------------------------
@@ -49,11 +50,15 @@ export async function riskyOperation<T>(work: () => Promise<T>): Promise<T> {
       return await work();
     } catch (err) {
       // The exception event carries the details: exception.type, .message, .stacktrace.
+      // (exception.type comes from err.code when the error has one: a quirk of
+      // the JS SDK, see the lesson text. The conventions say the class name.)
       span.recordException(err instanceof Error ? err : String(err));
       // The status is what backends filter and colour on; the message is for the human.
       span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
       // error.type is the low-cardinality class of failure ("rate_limit_exceeded",
       // "TypeError"): what you group by. Never the message (it carries ids).
+      // errorTypeOf() prefers the error's code; its class name (err.name) is
+      // what the conventions name first, and is as good.
       span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(err));
       // Recording an error is not handling it: the caller still has to know.
       throw err;
@@ -122,7 +127,8 @@ export function lookUpAnswer(cache: AnswerCache, question: string): string | und
   return tracer().startActiveSpan("cache.lookup", (span) => {
     try {
       const answer = cache.get(question);
-      span.setAttribute("cache.hit", true);
+      // app.: a key of our own, not a semantic convention (the OpenTelemetry demo's prefix).
+      span.setAttribute("app.cache.hit", true);
       return answer;
     } catch (err) {
       if (!(err instanceof CacheMissError)) {
@@ -131,13 +137,13 @@ export function lookUpAnswer(cache: AnswerCache, question: string): string | und
         throw err;
       }
       // TODO(2): A miss is handled right here: it is not an error. Record the
-      //          outcome as the attribute cache.hit = false, and leave the
+      //          outcome as the attribute app.cache.hit = false, and leave the
       //          status UNSET with no exception event.
       // #region TODO(2) solution
       // The lookup worked; it found nothing. ERROR here would count every miss
       // in the error rate, page someone for normal traffic, and bury real
       // failures. The attribute keeps the fact, for filtering and hit ratios.
-      span.setAttribute("cache.hit", false);
+      span.setAttribute("app.cache.hit", false);
       // #endregion
       // #region TODO(2) exercise
       // // The seed's pattern, applied to everything that throws:
@@ -181,8 +187,10 @@ export async function chatWithRetry(llm: FakeLLM, request: ChatRequest, options:
         try {
           const response = await chatAttempt(llm, request, attempt);
           // OK, explicitly: errors happened below (failed attempts) and this code
-          // handled them. OK states "known good" and is final: nothing can turn
-          // this span to ERROR afterwards.
+          // handled them. The Trace API spec lets application code set OK, and
+          // asks analysis tools to "respond to an Ok status by suppressing any
+          // errors they would otherwise generate"; UNSET would only say "nothing
+          // known". OK is final: nothing can turn this span to ERROR afterwards.
           span.setStatus({ code: SpanStatusCode.OK });
           return response;
         } catch (err) {
@@ -214,11 +222,12 @@ export async function chatWithRetry(llm: FakeLLM, request: ChatRequest, options:
 /** One try at the model call. */
 export async function chatAttempt(llm: FakeLLM, request: ChatRequest, attempt: number): Promise<ChatResponse> {
   // TODO(3): Give each try its own active "chat_attempt" span with the attribute
-  //          retry.attempt (1 for the first try), ERROR when this try fails.
+  //          app.retry.attempt (1 for the first try), ERROR when this try fails.
   // #region TODO(3) solution
   // The chat span below belongs to the instrumentation: we cannot add the
   // attempt number to it, so the retry loop owns one span per try.
-  return tracer().startActiveSpan("chat_attempt", { attributes: { "retry.attempt": attempt } }, async (span) => {
+  // Set at start, not after the await: a try that fails must carry its number too.
+  return tracer().startActiveSpan("chat_attempt", { attributes: { "app.retry.attempt": attempt } }, async (span) => {
     try {
       return await tracedChat(llm, request);
     } catch (err) {
