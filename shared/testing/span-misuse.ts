@@ -31,7 +31,13 @@ export function useSpanMisuseWatch(): SpanMisuseWatch {
   let seen: SpanMisuse[] = [];
   const listen = (message: string) => {
     const twice = ENDED_TWICE.exec(message);
-    if (twice) seen.push({ kind: "ended-twice", name: twice[1], spanId: twice[2]! });
+    if (twice) {
+      // A second end() first trips the SDK's generic "ended Span" warning, then
+      // logs its own error: report it once, as what it is.
+      const last = seen.at(-1);
+      if (last?.kind === "used-after-end" && last.spanId === twice[2]) seen.pop();
+      seen.push({ kind: "ended-twice", name: twice[1], spanId: twice[2]! });
+    }
     const after = AFTER_END.exec(message);
     if (after) seen.push({ kind: "used-after-end", spanId: after[1]! });
   };
