@@ -47,6 +47,13 @@ export default [
     mentions: /worker's context/,
   },
   {
+    task: 2,
+    kind: "wrong",
+    why: "wraps the enqueue() call in context.with(): enqueue runs in the request's context, the job still in the worker's",
+    edits: [["return await queue.enqueue(context.bind(context.active(), job));", "return await context.with(context.active(), () => queue.enqueue(job));"]],
+    mentions: /worker's context/,
+  },
+  {
     kind: "correct",
     why: "a queue that captures the context itself: context.active() in enqueue(), context.with() in the worker",
     edits: [

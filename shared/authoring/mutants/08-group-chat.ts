@@ -29,6 +29,16 @@ export default [
   {
     task: 1,
     kind: "wrong",
+    why: "starts the session span with startSpan and never makes it active",
+    edits: [
+      ["    return tracer().startActiveSpan(\n      `${GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW} ${this.config.name}`,", "    const startInactive = <T>(name: string, options: SpanOptions, fn: (span: Span) => T): T => fn(tracer().startSpan(name, options));\n    return startInactive(\n      `${GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW} ${this.config.name}`,"],
+      ["import { metrics, SpanKind, trace,", "import { metrics, SpanKind, trace, type Span, type SpanOptions,"],
+    ],
+    mentions: /startActiveSpan/,
+  },
+  {
+    task: 1,
+    kind: "wrong",
     why: "sets status OK on the session span when the discussion succeeds",
     edits: [["            span.addEvent(\"max_rounds_reached\", { [ATTR.maxRounds]: this.config.maxRounds });\n          }\n          return result;", "            span.addEvent(\"max_rounds_reached\", { [ATTR.maxRounds]: this.config.maxRounds });\n          }\n          span.setStatus({ code: SpanStatusCode.OK });\n          return result;"], ["import { metrics, SpanKind, trace,", "import { metrics, SpanKind, SpanStatusCode, trace,"]],
     mentions: /UNSET/,
