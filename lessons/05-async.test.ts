@@ -185,7 +185,13 @@ describe("Task 2: work queued now, run later", () => {
     const answer = await lesson.answerViaQueue(new FakeLLM(), queue, "What is a span link?");
     assert.ok(answer, "🚨 answerViaQueue should return the model's answer");
     const spans = telemetry.spans();
-    assertChildOf(spans, findSpan(spans, "chat gpt-4"), findSpan(spans, "answer_question"));
+    const chat = findSpan(spans, "chat gpt-4");
+    assert.ok(
+      chat.parentSpanContext !== undefined,
+      '🚨 the queued model call started a trace of its own: the worker called the job in the worker\'s context (the queue was created outside any span), ' +
+        "not in the context of answer_question, which queued it. Carry the context along with the job: look at context.bind(ctx, fn) and context.active().",
+    );
+    assertChildOf(spans, chat, findSpan(spans, "answer_question"));
     assertNoOrphans(spans);
     assertParentsEnclose(spans, log());
     misuse.assertNone(spans);
