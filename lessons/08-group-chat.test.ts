@@ -57,6 +57,13 @@ function assertSetAtStart(sampler: StartAttributesSampler, span: ReadableSpan, k
   );
 }
 
+/** Exactly one finished span with this name, or a 🚨 that says which step should have started it. */
+function theSpan(spans: readonly ReadableSpan[], name: string, missing: string): ReadableSpan {
+  const found = spansNamed(spans, name);
+  assert.equal(found.length, 1, found.length === 0 ? `🚨 no finished span named "${name}": ${missing} (finished spans: ${spans.map((span) => `"${span.name}"`).join(", ") || "none"})` : `🚨 expected one span named "${name}", found ${found.length}`);
+  return found[0]!;
+}
+
 /** A plain (untraced) agent that starts one span of the test's own inside its model call: where does it land? */
 class ProbeAgent extends Agent {
   protected override async chat(request: ChatRequest): Promise<ChatResponse> {
@@ -107,7 +114,7 @@ describe("Task 1: one session span per message", () => {
     const chat = plainChat();
     const session = chat.startSession();
     const result = await chat.processMessage(TOPIC);
-    const span = findSpan(telemetry.spans(), WORKFLOW);
+    const span = theSpan(telemetry.spans(), WORKFLOW, "processMessage() runs the discussion without a span of its own. Wrap super.processMessage() in an active span with that name (tracer.startActiveSpan), ended in finally");
     assert.equal(span.parentSpanContext, undefined, "🚨 the session span should be the root of its trace");
     assert.equal(span.kind, SpanKind.INTERNAL, "🚨 the workflow runs in this process: SpanKind.INTERNAL");
     assert.equal(span.attributes["gen_ai.operation.name"], "invoke_workflow", `🚨 gen_ai.operation.name is ${JSON.stringify(span.attributes["gen_ai.operation.name"])}, not "invoke_workflow" (GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW)`);
@@ -196,7 +203,13 @@ describe("Task 2: a span per round", () => {
     const spans = telemetry.spans();
     const rounds = spansNamed(spans, "group_chat.round");
     const roundLike = spans.filter((span) => /round/i.test(span.name)).map((span) => span.name);
-    assert.equal(rounds.length, 3, `🚨 expected 3 spans named "group_chat.round", found ${rounds.length} (round-like spans: ${roundLike.join(", ") || "none"}). The number goes in an attribute, not the name.`);
+    assert.equal(
+      rounds.length,
+      3,
+      roundLike.length === 0
+        ? '🚨 no round spans: runRound() runs each round without a span of its own. Wrap this.gatherReplies() in an active span named "group_chat.round" (tracer.startActiveSpan), ended in finally'
+        : `🚨 expected 3 spans named "group_chat.round", found ${rounds.length} (round-like spans: ${roundLike.join(", ")}). The number goes in an attribute, not the name.`,
+    );
     assert.deepEqual(
       rounds.map((span) => span.attributes["app.group_chat.round.number"]).sort(),
       [1, 2, 3],
@@ -262,7 +275,7 @@ describe("Task 3: an invoke_agent span per agent turn", () => {
       parent.end();
     });
     const spans = telemetry.spans();
-    const expert = findSpan(spans, "invoke_agent expert");
+    const expert = theSpan(spans, "invoke_agent expert", "an agent's turn runs without a span of its own. Wrap the turn (super.askAgent) in an active span named invoke_agent {agent name}, ended in finally");
     const advisor = findSpan(spans, "invoke_agent advisor");
     assert.notEqual(parentOf(spans, advisor)?.name, "invoke_agent expert", "🚨 invoke_agent advisor is nested under invoke_agent expert: each parallel turn needs its own span active in its own branch (startActiveSpan)");
     assert.notEqual(parentOf(spans, expert)?.name, "invoke_agent advisor", "🚨 invoke_agent expert is nested under invoke_agent advisor");
@@ -327,7 +340,7 @@ describe("Task 4: chat spans for the model calls", () => {
   it("records a CLIENT span `chat {model}` with GenAI attributes and token usage", async () => {
     const agent = new lesson.TracedLlmAgent("expert", "gpt-4", { llm: llm() });
     const reply = await agent.processMessage("tech_discussion", TOPIC);
-    const span = findSpan(telemetry.spans(), "chat gpt-4");
+    const span = theSpan(telemetry.spans(), "chat gpt-4", "the agent's model call is not traced. TracedLlmAgent's chat() should send the call through tracedChat from shared/agents, which records it as a chat {model} span");
     assert.equal(span.kind, SpanKind.CLIENT, "🚨 a model call leaves the process: SpanKind.CLIENT (tracedChat does this)");
     assert.equal(span.attributes["gen_ai.operation.name"], "chat", '🚨 the model call span should have gen_ai.operation.name "chat" (tracedChat sets it)');
     assert.equal(span.attributes["gen_ai.usage.input_tokens"], reply.usage.inputTokens, "🚨 the model call span should carry the reply's gen_ai.usage.input_tokens (tracedChat sets it)");
