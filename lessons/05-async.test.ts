@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { SpanStatusCode, type Context } from "@opentelemetry/api";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { FakeLLM, tracedChat } from "../shared/agents/index.ts";
+import { FakeLLM } from "../shared/agents/index.ts";
 import {
   assertChildOf,
   assertTraceShape,
@@ -26,6 +26,7 @@ import {
   useTestTelemetry,
   loadLesson,
 } from "../shared/testing/index.ts";
+import { useSpanMisuseWatch } from "../shared/testing/span-misuse.ts";
 import type * as Lesson from "./05-async.ts";
 
 const lesson = await loadLesson<typeof Lesson>(import.meta.url);
@@ -76,13 +77,15 @@ function assertParentsEnclose(spans: readonly ReadableSpan[], log: LifecycleLog)
     assert.ok(
       log.at("end", parent) > log.at("end", span),
       `🚨 "${parent.name}" ended before its child "${span.name}": the parent did not wait for work it started. ` +
-        "Await the child before ending the parent, or start the work as its own trace with a link (task 3).",
+        "Either the parent waits for the work (await it before the span ends), or the work starts a trace of its own " +
+        "(SpanOptions.root) with a link back (SpanOptions.links), as in task 3.",
     );
   }
 }
 
 describe("Task 1: concurrent tasks, each under the right parent", () => {
   const { telemetry, log } = useTelemetryWithLog();
+  const misuse = useSpanMisuseWatch();
 
   it("puts each task span under analyze_message and each model call under its task", async () => {
     await lesson.analyzeMessage(new FakeLLM(), "My order from Berlin has not arrived.");
@@ -98,21 +101,31 @@ describe("Task 1: concurrent tasks, each under the right parent", () => {
         generate_response
           chat gpt-4
       `,
-      "Each chat span should sit under its own task. Start each task with tracer.startActiveSpan(name, ...) so it is the active span while its work runs; startSpan() alone does not make it active.",
+      "Each chat span should sit under its own task span. A span becomes the parent of new spans only while it is the active span: look at tracer.startActiveSpan (startSpan alone does not make a span active).",
     );
     assertNoOrphans(spans);
+    misuse.assertNone(spans);
   });
 
   it("runs the tasks concurrently, inside the parent's lifetime", async () => {
     await lesson.analyzeMessage(new FakeLLM(), "My order from Berlin has not arrived.");
     const spans = telemetry.spans();
     const tasks = ["analyze_sentiment", "extract_entities", "generate_response"].map((name) => findSpan(spans, name));
+    // First the lifetimes: a task span that ends before its model call would also
+    // look "sequential" below, and that is not its problem.
+    for (const task of tasks) {
+      const [chat] = childrenOf(spans, task);
+      assert.ok(chat, `🚨 "${task.name}" has no child span: make the task span the active span while its work runs (tracer.startActiveSpan)`);
+      assert.ok(
+        log().at("end", task) > log().at("end", chat),
+        `🚨 "${task.name}" ended before its child "${chat.name}": runTask ended its span while the work was still running. ` +
+          "A finally block runs as soon as the try block returns, and returning a promise without awaiting it returns at once: " +
+          "the span must end only after the work's promise has settled (await it inside try).",
+      );
+    }
     const firstTaskEnd = Math.min(...tasks.map((task) => log().at("end", task)));
     for (const task of tasks) {
       assert.ok(log().at("start", task) < firstTaskEnd, `🚨 "${task.name}" started only after another task ended: run the tasks together with Promise.all / allSettled, not one after another`);
-      // Its model call must be its child; assertParentsEnclose then checks the call lies within the task.
-      const [chat] = childrenOf(spans, task);
-      assert.ok(chat, `🚨 "${task.name}" has no child span: make it the active span while its work runs (startActiveSpan)`);
     }
     assertParentsEnclose(spans, log());
   });
@@ -122,22 +135,28 @@ describe("Task 1: concurrent tasks, each under the right parent", () => {
     const parent = findSpan(telemetry.spans(), "analyze_message");
     const event = parent.events.find((e) => e.name === "all_tasks_completed");
     assert.ok(event, `🚨 analyze_message has no "all_tasks_completed" event (span.addEvent). Events: ${parent.events.map((e) => e.name).join(", ") || "(none)"}`);
-    assert.equal(event.attributes?.["task.count"], 3, '🚨 the event should carry "task.count": 3');
-    assert.equal(event.attributes?.["task.failed"], 0, '🚨 the event should carry "task.failed": 0 when all succeed');
+    assert.equal(event.attributes?.["app.task.count"], 3, `🚨 the "all_tasks_completed" event should carry "app.task.count", the number of tasks that ran (3); it has ${JSON.stringify(event.attributes ?? {})}`);
+    assert.equal(event.attributes?.["app.task.failed"], 0, `🚨 the "all_tasks_completed" event should carry "app.task.failed", the number of tasks that failed (0 here); it has ${JSON.stringify(event.attributes ?? {})}`);
   });
 
   it("marks only the failing task ERROR, and waits for the others before ending the parent", async () => {
     const llm = new FakeLLM({ failWhen: (request) => (request.messages[0]!.content.startsWith("List the people") ? "timeout" : undefined) });
-    await assert.rejects(lesson.analyzeMessage(llm, "Hello"), /timed out/);
+    await assert.rejects(lesson.analyzeMessage(llm, "Hello"), /timed out/, "🚨 analyzeMessage should reject when a task fails (it rethrows the first failure)");
     const spans = telemetry.spans();
-    assert.equal(findSpan(spans, "extract_entities").status.code, SpanStatusCode.ERROR, '🚨 the failing task "extract_entities" should be ERROR: record the failure in runTask');
+    assert.equal(
+      findSpan(spans, "extract_entities").status.code,
+      SpanStatusCode.ERROR,
+      '🚨 the failing task "extract_entities" is not ERROR: record the failure on the task span in runTask (recordSpanError). ' +
+        "A catch block sees a rejection only when the promise is awaited inside its try.",
+    );
     assert.equal(findSpan(spans, "analyze_sentiment").status.code, SpanStatusCode.UNSET, "🚨 a task that succeeded should stay UNSET");
     assert.equal(
-      findSpan(spans, "analyze_message").events.find((e) => e.name === "all_tasks_completed")?.attributes?.["task.failed"],
+      findSpan(spans, "analyze_message").events.find((e) => e.name === "all_tasks_completed")?.attributes?.["app.task.failed"],
       1,
-      '🚨 "all_tasks_completed" should count the failed task in "task.failed"',
+      '🚨 "all_tasks_completed" should count the failed task in "app.task.failed" (1 of 3 failed here)',
     );
     assertParentsEnclose(spans, log());
+    misuse.assertNone(spans);
   });
 });
 
@@ -149,25 +168,33 @@ describe("Demonstration: without a context manager", () => {
   it("every span starts a trace of its own: the symptom of a missing context manager", async () => {
     await lesson.analyzeMessage(new FakeLLM(), "Hello");
     const spans = telemetry.spans();
-    assert.equal(spans.length, 7);
+    assert.equal(spans.length, 7, `🚨 analyzeMessage should end 7 spans (1 + 3 tasks + 3 model calls); it ended ${spans.length}: ${spans.map((span) => span.name).join(", ")}`);
     // Without a context manager, context.active() is always the empty root
     // context: startActiveSpan has nowhere to keep the active span.
     assert.equal(roots(spans).length, 7, "🚨 expected all 7 spans to be roots when no context manager is registered");
-    assert.equal(new Set(spans.map(traceId)).size, 7);
+    assert.equal(new Set(spans.map(traceId)).size, 7, "🚨 expected 7 traces of one span each when no context manager is registered");
   });
 });
 
 describe("Task 2: work queued now, run later", () => {
   const { telemetry, log } = useTelemetryWithLog();
+  const misuse = useSpanMisuseWatch();
 
   it("keeps the queued model call under answer_question", async () => {
     const queue = new lesson.JobQueue();
     const answer = await lesson.answerViaQueue(new FakeLLM(), queue, "What is a span link?");
     assert.ok(answer, "🚨 answerViaQueue should return the model's answer");
     const spans = telemetry.spans();
-    assertChildOf(spans, findSpan(spans, "chat gpt-4"), findSpan(spans, "answer_question"));
+    const chat = findSpan(spans, "chat gpt-4");
+    assert.ok(
+      chat.parentSpanContext !== undefined,
+      '🚨 the queued model call started a trace of its own: the worker called the job in the worker\'s context (the queue was created outside any span), ' +
+        "not in the context of answer_question, which queued it. Carry the context along with the job: look at context.bind(ctx, fn) and context.active().",
+    );
+    assertChildOf(spans, chat, findSpan(spans, "answer_question"));
     assertNoOrphans(spans);
     assertParentsEnclose(spans, log());
+    misuse.assertNone(spans);
   });
 
   it("keeps concurrent questions apart: each chat span under its own answer_question", async () => {
@@ -185,29 +212,40 @@ describe("Task 2: work queued now, run later", () => {
       answer_question
         chat gpt-4
       `,
-      "The queued job ran in the worker's context. Enqueue context.bind(context.active(), job) so it runs in the context of the request that queued it.",
+      "The queued job ran in the worker's context, not in the context of the request that queued it. Look at context.bind(ctx, fn) (and context.active(), which captures the context now).",
     );
     for (const question of spansNamed(spans, "answer_question")) {
-      assert.equal(childrenOf(spans, question).length, 1, "🚨 each answer_question should have exactly its own chat span");
+      assert.equal(childrenOf(spans, question).length, 1, `🚨 each answer_question should have exactly its own chat span; one has ${childrenOf(spans, question).length}`);
     }
   });
 
-  it("control: the queue really does lose the context of an unbound job", async () => {
-    // Proves the test above tests something: without the fix, the job's span
-    // is a root, because the worker (started outside any span) calls it.
-    const queue = new lesson.JobQueue();
-    const llm = new FakeLLM();
-    await telemetry.tracer().startActiveSpan("request", async (span) => {
-      await queue.enqueue(() => tracedChat(llm, { model: "gpt-4", messages: [{ role: "user", content: "hi" }] }));
+  it("runs a job in the context of whoever queued it, not in the worker's", async () => {
+    // The worker loop starts with the queue. Created inside a span, it would
+    // carry that span's context for ever: a job queued from anywhere else must
+    // not end up under it. Passes whether the job is bound where it is queued
+    // or the queue captures the context in enqueue().
+    const tracer = telemetry.tracer();
+    const queue = tracer.startActiveSpan("startup", (span) => {
+      const created = new lesson.JobQueue();
       span.end();
+      return created;
     });
-    const chat = findSpan(telemetry.spans(), "chat gpt-4");
-    assert.equal(chat.parentSpanContext, undefined, "the JobQueue should run jobs in its worker's context (this is the lesson's premise)");
+    await lesson.answerViaQueue(new FakeLLM(), queue, "What is a span link?");
+    const spans = telemetry.spans();
+    const chat = findSpan(spans, "chat gpt-4");
+    assert.notEqual(
+      parentOf(spans, chat)?.name,
+      "startup",
+      '🚨 the queued model call landed under "startup", the span that was active when the queue (and its worker) was created: ' +
+        "the job ran in the worker's context. Carry the context of the code that queues the job to where it runs (context.bind, or context.active() captured at enqueue time and context.with() in the worker).",
+    );
+    assertChildOf(spans, chat, findSpan(spans, "answer_question"));
   });
 });
 
 describe("Task 3: work that outlives its parent", () => {
   const { telemetry, log } = useTelemetryWithLog();
+  const misuse = useSpanMisuseWatch();
 
   it("replies, and the background memory update still runs to the end", async () => {
     const handled = await lesson.handleRequest(new FakeLLM(), "Remember that I prefer short answers.");
@@ -216,6 +254,7 @@ describe("Task 3: work that outlives its parent", () => {
     const spans = telemetry.spans();
     assert.equal(spansNamed(spans, "update_memory").length, 1, '🚨 expected one finished "update_memory" span');
     assertNoOrphans(spans);
+    misuse.assertNone(spans);
   });
 
   it("no span outlives its parent: the memory update is a trace of its own", async () => {
@@ -228,9 +267,10 @@ describe("Task 3: work that outlives its parent", () => {
     assert.equal(
       memory.parentSpanContext,
       undefined,
-      '🚨 "update_memory" should start a new trace: pass { root: true } so it does not become a child that outlives handle_request',
+      '🚨 "update_memory" became a child of the span that was active when it started, and it outlives handle_request. ' +
+        "Follow-up work starts a trace of its own: look at SpanOptions.root.",
     );
-    assert.notEqual(traceId(memory), traceId(request));
+    assert.notEqual(traceId(memory), traceId(request), '🚨 "update_memory" should be in a trace of its own, not in handle_request\'s trace');
     assertTraceShape(
       spans,
       `
@@ -251,7 +291,8 @@ describe("Task 3: work that outlives its parent", () => {
     const link = memory.links.find((l) => l.context.spanId === spanId(request) && l.context.traceId === traceId(request));
     assert.ok(
       link,
-      '🚨 "update_memory" has no link to handle_request: pass links: [{ context: span.spanContext() }] when starting it, so the follow-up work can be found from the request',
+      '🚨 "update_memory" has no link to handle_request, so nothing leads from the follow-up work back to the request that caused it. ' +
+        "Look at SpanOptions.links: a link points at another span's SpanContext (span.spanContext()).",
     );
   });
 });

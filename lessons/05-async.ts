@@ -14,12 +14,17 @@
  * Read:      lessons/05-async.md
  */
 import { context, trace, type Link, type SpanOptions } from "@opentelemetry/api";
+import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { FakeLLM, recordSpanError, tracedChat, type ChatRequest } from "../shared/agents/index.ts";
 import { setupTelemetry } from "../shared/telemetry/index.ts";
 import { runMain } from "../shared/workbook/run-main.ts";
 
-// Looked up on every call, not once at import: tests register a fresh global
-// provider per test, and a tracer fetched earlier would keep the old one.
+// Looked up on every call, not once at import. A tracer kept in a module
+// variable stays bound to the first provider it reaches: the API's ProxyTracer
+// keeps the first delegate it sees, and a real tracer belongs to its provider.
+// The tests register a fresh global provider per test, so a module-level tracer
+// would keep writing to the first test's provider. (An app with one provider
+// for its whole life can keep its tracer in a module variable.)
 const tracer = () => trace.getTracer("lesson-05");
 
 const MODEL = "gpt-4";
@@ -74,7 +79,7 @@ export async function analyzeMessage(llm: FakeLLM, message: string): Promise<Mes
       const failed = results.filter((result) => result.status === "rejected");
       // TODO(1): When every task has settled, add the event "all_tasks_completed"
       //          to this span (the seed's span.add_event), with attributes
-      //          task.count and task.failed.
+      //          app.task.count (tasks run) and app.task.failed (tasks failed).
       // No event yet: the trace cannot show when the tasks joined.
       if (failed[0]) throw failed[0].reason;
       const [sentiment, entities, reply] = results.map((result) => (result.status === "fulfilled" ? result.value.content : ""));
@@ -191,8 +196,31 @@ export async function handleRequest(llm: FakeLLM, message: string): Promise<Hand
 
 // ---------------------------------------------------------------------------
 
+/** The first task whose symptom shows in this run's spans, or undefined when none does. */
+function firstOpenTask(spans: readonly ReadableSpan[]): { task: number; symptom: string } | undefined {
+  const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
+  const parentName = (span: ReadableSpan) => byId.get(span.parentSpanContext?.spanId ?? "")?.name;
+  const chats = spans.filter((span) => span.name.startsWith("chat "));
+  const analyze = spans.find((span) => span.name === "analyze_message");
+  if (chats.some((chat) => parentName(chat) === "analyze_message") || !analyze?.events.some((e) => e.name === "all_tasks_completed")) {
+    return { task: 1, symptom: "model calls hang flat under analyze_message, or it has no all_tasks_completed event" };
+  }
+  // Every model call has a parent once the queue carries the context: a chat
+  // span that starts a trace of its own was run by the worker.
+  if (chats.some((chat) => chat.parentSpanContext === undefined)) {
+    return { task: 2, symptom: "a queued model call starts a trace of its own instead of sitting under its answer_question" };
+  }
+  const memory = spans.find((span) => span.name === "update_memory");
+  if (!memory || memory.parentSpanContext !== undefined || memory.links.length === 0) {
+    return { task: 3, symptom: "update_memory is a late child of handle_request instead of a linked trace of its own" };
+  }
+  return undefined;
+}
+
 async function main(): Promise<void> {
-  const telemetry = setupTelemetry({ serviceName: "async-demo" });
+  // A second exporter, only so the run can tell which task is still open.
+  const seen = new InMemorySpanExporter();
+  const telemetry = setupTelemetry({ serviceName: "async-demo", spanExporters: [seen] });
   // Latency from WORKBOOK_LLM_LATENCY_MS, else 5–15 ms per call: enough to see
   // the three tasks overlap in the waterfall.
   const llm = new FakeLLM();
@@ -214,14 +242,21 @@ async function main(): Promise<void> {
   // that exits now would lose it, so wait for it before shutting down.
   await handled.background;
 
+  // Read before shutdown(): an InMemorySpanExporter forgets everything when it is shut down.
+  await telemetry.forceFlush();
+  const open = firstOpenTask(seen.getFinishedSpans());
   await telemetry.shutdown();
   console.log(
-    "\nWhat to look for above, and the TODO that fixes it when it is missing:\n" +
-      "  TODO(1)  each chat span under its own task, and an all_tasks_completed event on analyze_message\n" +
-      "  TODO(2)  each queued chat span under its answer_question, not in a one-span trace of its own\n" +
-      "  TODO(3)  update_memory in a trace of its own with a ⇢ link back to handle_request,\n" +
-      "           not a late child printed with \"↳ parent ... was printed earlier\"\n" +
-      "`npm run verify -- 05` checks all three.",
+    "\nWhat to look for above:\n" +
+      "  task 1  each chat span under its own task, and an all_tasks_completed event on analyze_message\n" +
+      "  task 2  each queued chat span under its answer_question, not in a one-span trace of its own\n" +
+      "  task 3  update_memory in a trace of its own with a ⇢ link back to handle_request,\n" +
+      "          not a late child printed with \"↳ parent ... was printed earlier\"",
+  );
+  console.log(
+    open
+      ? `\n⚠ next: TODO(${open.task}) in lessons/05-async.ts: ${open.symptom}. \`npm run verify -- 05\` says more.`
+      : "\n✓ every task's symptom is gone. `npm run verify -- 05` checks the details.",
   );
 }
 
