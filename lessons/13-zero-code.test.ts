@@ -43,10 +43,10 @@ const agents: AgentServiceProcess[] = [];
 before(
   async () => {
     modelReceiver = await startOtlpReceiver();
-    modelServer = await startModelServer({ stdio: "ignore", env: { ...otlpEnv(modelReceiver), WORKBOOK_MODEL_SLOW_MS: "3000" } });
+    modelServer = await startModelServer({ stdio: "ignore", startTimeoutMs: 90_000, env: { ...otlpEnv(modelReceiver), WORKBOOK_MODEL_SLOW_MS: "10000" } });
     await Promise.allSettled([runA(), runB(), runD()]);
   },
-  { timeout: 120_000 },
+  { timeout: 180_000 },
 );
 after(async () => {
   await Promise.all(agents.map((agent) => agent.stop(1000)));
@@ -74,7 +74,9 @@ async function runAgent(options: { env?: Record<string, string | undefined>; mod
     module: MODULE,
     modelUrl: options.modelUrl ?? modelServer.url,
     stdio: "pipe",
-    env: { ...otlpEnv(receiver, options.delayMs), WORKBOOK_MODEL_TIMEOUT_MS: "500", ...options.env },
+    // Generous: on a busy machine loading tsx and the SDK alone can take 10+ s.
+    startTimeoutMs: 90_000,
+    env: { ...otlpEnv(receiver, options.delayMs), WORKBOOK_MODEL_TIMEOUT_MS: "4000", ...options.env },
   });
   agents.push(agent);
   const asked: Asked[] = [];
@@ -122,13 +124,6 @@ const runD = memo(() => runAgent({ delayMs: 60_000, asks: [{ question: "Last que
 
 const describeSpans = (spans: readonly ReceivedSpan[]) =>
   spans.length === 0 ? "(no spans at all)" : spans.map((s) => `${s.name} ${s.kind} [${s.scope}]`).join(", ");
-
-/** The agent's spans of the first trace that reached the model server with `model`. */
-function traceOf(run: Run, model: string): ReceivedSpan[] {
-  const server = receivedSpans(modelReceiver).find((span) => span.tags["gen_ai.request.model"] === model);
-  if (!server) return [];
-  return [...run.spans().filter((span) => span.traceId === server.traceId), server];
-}
 
 describe("Task 1: NodeSDK with the HTTP and undici instrumentations, loaded before the app", () => {
   it("the agent's own HTTP server makes a SERVER span (instrumentation-http)", async () => {
@@ -197,16 +192,16 @@ describe("Task 2: the resource comes from the environment, with defaults in code
 describe("Task 3: your own span for the agent step, inside the auto-instrumented request", () => {
   it(`"${AGENT_SPAN}" is an INTERNAL span with the GenAI agent attributes and the token usage`, async () => {
     const run = await runA();
-    const spans = traceOf(run, "gpt-4o-mini");
     const agent = run.spans().find((span) => span.name === AGENT_SPAN && span.tags["gen_ai.request.model"] === "gpt-4o-mini");
     assert.ok(agent, `🚨 no span "${AGENT_SPAN}" for the successful question (got: ${describeSpans(run.spans())}). Start one in runAgentStep() with the tracer.`);
     assert.equal(agent.kind, "INTERNAL", "🚨 an agent running in this process is an INTERNAL span (GenAI agent spans: invoke_agent internal span)");
     assert.equal(agent.tags["gen_ai.operation.name"], "invoke_agent");
     assert.equal(agent.tags["gen_ai.agent.name"], lesson.AGENT_NAME);
-    const model = spans.find((span) => span.serviceName === "model-server");
-    assert.ok(model, "🚨 the model server saw no request for gpt-4o-mini");
-    for (const key of ["gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens"]) {
-      assert.equal(agent.tags[key], model.tags[key], `🚨 ${key} on "${AGENT_SPAN}" should be the usage the model reported (${model.tags[key]}), got ${agent.tags[key] ?? "(unset)"}`);
+    // The usage the model reported, as the agent service answered it.
+    const usage = (run.asked[0]?.reply as { usage?: { inputTokens: number; outputTokens: number } }).usage;
+    assert.ok(usage, "🚨 the agent service's answer carries no usage");
+    for (const [key, value] of [["gen_ai.usage.input_tokens", usage.inputTokens], ["gen_ai.usage.output_tokens", usage.outputTokens]] as const) {
+      assert.equal(agent.tags[key], String(value), `🚨 ${key} on "${AGENT_SPAN}" should be the usage the model reported (${value}), got ${agent.tags[key] ?? "(unset)"}`);
     }
   });
 
@@ -216,15 +211,12 @@ describe("Task 3: your own span for the agent step, inside the auto-instrumented
     assert.ok(agent, `🚨 no span "${AGENT_SPAN}" for the successful question`);
     const trace = run.spans().filter((span) => span.traceId === agent.traceId);
     const server = trace.find((span) => span.kind === "SERVER");
-    const client = trace.find((span) => span.kind === "CLIENT");
-    const model = receivedSpans(modelReceiver).find((span) => span.traceId === agent.traceId);
-    assert.ok(model, `🚨 "${AGENT_SPAN}" and the model server's span are in different traces: the model call ran outside your span's context`);
+    const clients = run.spans().filter((span) => span.kind === "CLIENT" && span.tags["http.response.status_code"] === "200");
     // The HTTP spans exist once task 1 is done; then the whole chain must hold.
     if (server) assert.equal(agent.parentId, server.spanId, `🚨 "${AGENT_SPAN}" is not a child of the request's SERVER span: start it in the active context`);
-    if (client) {
-      assert.equal(
-        client.parentId,
-        agent.spanId,
+    if (clients.length > 0) {
+      assert.ok(
+        clients.some((client) => client.parentId === agent.spanId),
         `🚨 the fetch's CLIENT span is not a child of "${AGENT_SPAN}": was your span the active one while the model was called (startActiveSpan, or context.with)?`,
       );
     }

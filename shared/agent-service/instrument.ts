@@ -12,6 +12,15 @@
  * main.ts imports node:http.
  */
 import { pathToFileURL } from "node:url";
+import { onParentGone } from "../model-server/parent-watch.ts";
+
+// No agent process outlives its lesson: when the parent goes away, SIGTERM
+// ourselves (so the lesson's handler, task 4, runs), and exit for good a few
+// seconds later whatever that handler does. Installed first: see parent-watch.ts.
+onParentGone(() => {
+  process.kill(process.pid, "SIGTERM");
+  setTimeout(() => process.exit(1), 8000);
+});
 
 const file = process.env.WORKBOOK_AGENT_MODULE;
 if (!file) {

@@ -58,7 +58,7 @@ export function startAgentService(options: AgentServiceOptions): Promise<AgentSe
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
-  const timeoutMs = options.startTimeoutMs ?? 20_000;
+  const timeoutMs = options.startTimeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const fail = (why: string) => {
       clearTimeout(timer);

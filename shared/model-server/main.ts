@@ -10,14 +10,20 @@
  * collects its spans next to the caller's.
  */
 import { setupTelemetry } from "../telemetry/index.ts";
-import { listen } from "../http/index.ts";
+import { listen, type RunningServer } from "../http/index.ts";
 import { modelServerHandler } from "./server.ts";
+import { onParentGone } from "./parent-watch.ts";
+
+let server: RunningServer | undefined;
+let stopping: Promise<void> | undefined;
 
 const env = process.env;
 const number = (value: string | undefined) => (value && Number.isFinite(Number(value)) ? Number(value) : undefined);
 
 const telemetry = setupTelemetry({ serviceName: "model-server", serviceVersion: "1.0.0" });
-const server = await listen(
+// A parent that died while we were loading has already closed the channel: parent-watch.ts checks.
+onParentGone(() => void stop());
+server = await listen(
   modelServerHandler({
     apiKey: env.WORKBOOK_MODEL_SERVER_API_KEY || undefined,
     latencyMs: number(env.WORKBOOK_MODEL_LATENCY_MS),
@@ -25,13 +31,12 @@ const server = await listen(
   }),
 );
 
-let stopping: Promise<void> | undefined;
 function stop(): Promise<void> {
   stopping ??= (async () => {
     // A bounded wait: whatever happens, this process exits.
     const forced = setTimeout(() => process.exit(1), 5000);
     forced.unref();
-    await server.close().catch(() => {});
+    await server?.close().catch(() => {});
     await telemetry.shutdown();
     process.exit(0);
   })();
@@ -39,7 +44,6 @@ function stop(): Promise<void> {
 }
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);
-process.once("disconnect", stop);
 
 if (process.send) process.send({ type: "listening", url: server.url });
 else console.log(`model server listening on ${server.url} (Ctrl-C stops it)`);

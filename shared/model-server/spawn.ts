@@ -36,7 +36,7 @@ export function startModelServer(options: StartOptions = {}): Promise<ModelServe
   const stdio = options.stdio ?? "inherit";
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], { env, stdio: ["ignore", stdio, stdio, "ipc"] });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`🚨 the model server did not start within ${options.startTimeoutMs ?? 15_000} ms`)), options.startTimeoutMs ?? 15_000);
+    const timer = setTimeout(() => fail(new Error(`🚨 the model server did not start within ${options.startTimeoutMs ?? 60_000} ms`)), options.startTimeoutMs ?? 60_000);
     const fail = (error: Error) => {
       clearTimeout(timer);
       child.kill("SIGKILL");
