@@ -8,9 +8,11 @@
  * build/src/sdk.js, start()), and it knows nothing of our `tree`. So this
  * mirrors its getSpanProcessorsFromEnv() (build/src/utils.js), adding `tree`,
  * which is also our default when the variable is unset (NodeSDK's default is
- * `otlp`). Each OTLP exporter still reads its own OTEL_EXPORTER_OTLP_*
- * variables (endpoint, headers, timeout), and BatchSpanProcessor reads
- * OTEL_BSP_* (sdk-trace-base 2.12.1, BatchSpanProcessor-shim.js).
+ * `otlp`). `env` chooses the exporters and the OTLP protocol; each exporter
+ * then reads its own OTEL_EXPORTER_OTLP_* variables (endpoint, headers,
+ * timeout) from process.env when it is built, as it does under NodeSDK, and
+ * BatchSpanProcessor reads OTEL_BSP_* (sdk-trace-base 2.12.1,
+ * BatchSpanProcessor-shim.js).
  */
 import { createRequire } from "node:module";
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
