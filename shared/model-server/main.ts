@@ -28,6 +28,7 @@ server = await listen(
     apiKey: env.WORKBOOK_MODEL_SERVER_API_KEY || undefined,
     latencyMs: number(env.WORKBOOK_MODEL_LATENCY_MS),
     slowMs: number(env.WORKBOOK_MODEL_SLOW_MS),
+    chunkDelayMs: number(env.WORKBOOK_MODEL_CHUNK_DELAY_MS),
   }),
 );
 
