@@ -245,6 +245,7 @@ describe("Task 4: flush on SIGTERM", () => {
     const run = await runD();
     run.agent.terminate();
     const ended = await Promise.race([run.agent.exited, new Promise<"running">((resolve) => setTimeout(() => resolve("running"), 8000))]);
+    if (ended === "running") await run.agent.stop(500); // SIGKILL: the next test must not wait for it
     assert.ok(
       ended !== "running",
       "🚨 the agent service is still running 8 s after SIGTERM: once the SDK's shutdown() has resolved, the process must exit (its HTTP server keeps it alive).",
@@ -259,7 +260,7 @@ describe("Task 4: flush on SIGTERM", () => {
 
   it("the last request's spans reach the backend although the batch delay is 60 s", async () => {
     const run = await runD();
-    await run.agent.exited;
+    await Promise.race([run.agent.exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     await settle(() => run.spans().length, 1, 300, 1000);
     assert.ok(
       run.spans().length > 0,
