@@ -21,13 +21,19 @@ export function renderMetrics(records: readonly MetricRecord[]): string {
         .flatMap((record) =>
           record.points.map((point) =>
             `<tr><td><code>${escapeHtml(record.name)}</code>${record.unit ? ` <span class="muted">${escapeHtml(record.unit)}</span>` : ""}</td>` +
-            `<td>${record.type === "SUM" ? "counter" : "gauge"}</td><td>${escapeHtml(formatAttributes(point.attributes))}</td>` +
+            `<td>${instrumentKind(record)}</td><td>${escapeHtml(formatAttributes(point.attributes))}</td>` +
             `<td>${"value" in point ? point.value : ""}</td></tr>`,
           ),
         )
         .join("")}</tbody></table></div>`
     : "";
   return charts + table;
+}
+
+/** A SUM is a counter only when monotonic; an up-down counter's SUM can go down (lesson 07's queue depth). */
+function instrumentKind(record: MetricRecord): string {
+  if (record.type === "GAUGE") return "gauge";
+  return record.monotonic === false ? "up-down counter" : "counter";
 }
 
 function renderHistogramFigure(record: MetricRecord): string {

@@ -113,14 +113,14 @@ export class TracedAgent extends Agent {
       { kind: SpanKind.INTERNAL, attributes },
       async (span) => {
         // The length, not the text: message content is user data (see traced-llm.ts).
-        span.addEvent("message_received", { "message.length": text.length });
+        span.addEvent("message_received", { "app.message.length": text.length });
         try {
           const reply = await super.processMessage(userId, text);
           span.setAttributes({
             [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: reply.usage.inputTokens,
             [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: reply.usage.outputTokens,
           });
-          span.addEvent("response_ready", { "response.length": reply.content.length });
+          span.addEvent("response_ready", { "app.response.length": reply.content.length });
           return reply;
         } catch (err) {
           recordSpanError(span, err);

@@ -88,8 +88,8 @@ describe("TracedAgent spans", () => {
     assert.deepEqual(
       agentSpan.events.map((e) => [e.name, e.attributes]),
       [
-        ["message_received", { "message.length": "Hello!".length }],
-        ["response_ready", { "response.length": reply.content.length }],
+        ["message_received", { "app.message.length": "Hello!".length }],
+        ["response_ready", { "app.response.length": reply.content.length }],
       ],
     );
 

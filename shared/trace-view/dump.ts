@@ -146,6 +146,8 @@ export interface MetricRecord {
   description: string;
   unit: string;
   type: "HISTOGRAM" | "EXPONENTIAL_HISTOGRAM" | "GAUGE" | "SUM";
+  /** For a SUM: true from a counter, false from an up-down counter (their data points look alike otherwise). */
+  monotonic?: boolean;
   points: MetricPointRecord[];
 }
 
@@ -177,6 +179,7 @@ export function toMetricRecords(resourceMetrics: ResourceMetrics): MetricRecord[
         description: metric.descriptor.description,
         unit: metric.descriptor.unit,
         type: DataPointType[metric.dataPointType] as MetricRecord["type"],
+        ...(metric.dataPointType === DataPointType.SUM ? { monotonic: metric.isMonotonic } : {}),
         points,
       };
     }),
