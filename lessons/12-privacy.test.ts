@@ -142,6 +142,20 @@ describe("Task 2: a redacting span processor", () => {
     assert.equal(exported!.events.length, 2, "🚨 keep the events: redact them, do not drop them");
   });
 
+  it("redacts link attributes", () => {
+    const other = telemetry.tracer().startSpan("earlier_request");
+    other.end();
+    const span = telemetry.tracer().startSpan("follow_up", { links: [{ context: other.spanContext(), attributes: { "app.link.note": `asked by ${EMAIL}` } }] });
+    span.end();
+    const exported = findSpan(telemetry.spans(), "follow_up");
+    assert.equal(exported.links.length, 1, "🚨 keep the span's links: redact their attributes, do not drop them");
+    assert.doesNotMatch(
+      JSON.stringify(exported.links[0]!.attributes),
+      /@example/,
+      "🚨 a link's attributes still carry an e-mail address: links (span.links) have attributes too, and no setter, like events",
+    );
+  });
+
   it("protects every exporter, whatever the order of the processors", async () => {
     // The redactor is registered *after* the exporting processor here, and
     // the exporter serializes inside export(), as network exporters do.

@@ -144,7 +144,8 @@ export class RedactingSpanProcessor implements SpanProcessor {
   onEnding(span: Span): void {
     // TODO(2): Redact with redactText() everything on the span that can carry
     //          user text: its name, its string and string-array attributes, its
-    //          status message, and each event's name and attributes.
+    //          status message, each event's name and attributes, and each
+    //          link's attributes.
     // Nothing is redacted yet: exporters receive the span exactly as written.
   }
 

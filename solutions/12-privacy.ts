@@ -152,7 +152,8 @@ export class RedactingSpanProcessor implements SpanProcessor {
   onEnding(span: Span): void {
     // TODO(2): Redact with redactText() everything on the span that can carry
     //          user text: its name, its string and string-array attributes, its
-    //          status message, and each event's name and attributes.
+    //          status message, each event's name and attributes, and each
+    //          link's attributes.
     // #region TODO(2) solution
     // Through the Span API wherever there is a setter: it is still allowed
     // here, and it keeps the SDK's limits and bookkeeping right.
@@ -167,6 +168,10 @@ export class RedactingSpanProcessor implements SpanProcessor {
     // The array is the SDK's; we change its items, never its length.
     span.events.forEach((event, index) => {
       span.events[index] = { ...event, name: redactText(event.name), attributes: redactAttributes(event.attributes) };
+    });
+    // Links carry attributes too (addLink, or links at start), with no setter either.
+    span.links.forEach((link, index) => {
+      span.links[index] = { ...link, attributes: redactAttributes(link.attributes) };
     });
     // #endregion
     // #region TODO(2) exercise

@@ -99,4 +99,11 @@ export default [
     why: "a regular expression for the opt-in values",
     edits: [['  return value === "true" || value === "span_only" || value === "span_and_event";', "  return /^(true|span_only|span_and_event)$/.test(value ?? \"\");"]],
   },
+  {
+    task: 2,
+    kind: "wrong",
+    why: "redacts events but leaves link attributes as they came",
+    edits: [["      span.links[index] = { ...link, attributes: redactAttributes(link.attributes) };", "      void link;"]],
+    mentions: /link/,
+  },
 ] satisfies Mutant[];
