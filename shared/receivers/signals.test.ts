@@ -113,6 +113,32 @@ describe("metrics and logs: the variables", () => {
   });
 });
 
+describe("shutdown stays bounded with all three signals", () => {
+  it("a receiver that accepts and never answers: shutdown resolves within its bound and names every signal's loss", async () => {
+    const otlp = await startOtlpReceiver({ hang: true });
+    closers.push(() => otlp.close());
+    const lines: string[] = [];
+    const telemetry = setupTelemetry({
+      serviceName: "hung",
+      shutdownTimeoutMs: 1500,
+      warn: (line) => lines.push(line),
+      env: { OTEL_TRACES_EXPORTER: "otlp", OTEL_METRICS_EXPORTER: "otlp", OTEL_LOGS_EXPORTER: "otlp", OTEL_EXPORTER_OTLP_ENDPOINT: otlp.origin },
+    });
+    telemetry.tracer().startActiveSpan("work", (span) => {
+      metrics.getMeter("m").createCounter("app.work").add(1);
+      logs.getLogger("l").emit({ body: "working" });
+      span.end();
+    });
+    const started = performance.now();
+    await telemetry.shutdown();
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 2500, `🚨 shutdown took ${Math.round(elapsed)} ms with a 1500 ms bound`);
+    for (const [backend, unit] of [["otlp", "spans"], ["otlp logs", "log records"], ["otlp metrics", "metric data points"]]) {
+      assert.ok(lines.some((line) => line.startsWith(`⚠ ${backend}: `) && line.includes(`${unit} not delivered`)), `🚨 no loss line for ${backend}:\n${lines.join("\n")}`);
+    }
+  });
+});
+
 describe("the OTLP receiver itself", () => {
   it("round-trips a protobuf request with ids as hex and 64-bit times exact", () => {
     const request = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: "1764590000123456789", traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331", body: { stringValue: "hi" } }] }] }] };

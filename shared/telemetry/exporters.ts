@@ -86,7 +86,7 @@ export function deliveryTarget(name: "zipkin" | "jaeger" | "otlp", env: EnvConfi
       }
       return { backend: name, endpoint: `udp://${jaegerAgent().host}:${jaegerAgent().port}`, hint: "is the Jaeger agent running?", unconfirmed: true };
     case "otlp":
-      return { backend: name, endpoint: otlpUrl(env), hint: "is an OTLP receiver (Jaeger v2, a collector) on port 4318? docker compose up jaeger" };
+      return { backend: name, endpoint: otlpUrl(env), hint: "is an OTLP receiver (the Collector of docker-compose.yml, or Jaeger v2) on port 4318? docker compose up -d" };
   }
 }
 

@@ -106,7 +106,7 @@ export function buildLogProcessors(names: readonly SignalExporterName[], ctx: Si
   });
 }
 
-const OTLP_HINT = "is an OTLP receiver (a Collector, Jaeger v2) on port 4318? docker compose up";
+const OTLP_HINT = "is an OTLP receiver (the Collector of docker-compose.yml, or Jaeger v2) on port 4318? docker compose up -d";
 
 /** Counts every record given to the batch processor, so records it drops (full queue, shutdown) are reported. */
 class CountingLogProcessor implements LogRecordProcessor {
