@@ -43,6 +43,7 @@ import { BatchSpanProcessor } from "@opentelemetry/sdk-trace";
 import { BasicTracerProvider, InMemorySpanExporter, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { FakeLLM, TracedAgent } from "../shared/agents/index.ts";
+import { printable } from "../shared/privacy/printable.ts";
 import { startOtlpReceiver, type OtlpReceiver } from "../shared/receivers/index.ts";
 import { setupTelemetry } from "../shared/telemetry/index.ts";
 import { runMain } from "../shared/workbook/run-main.ts";
@@ -137,7 +138,9 @@ async function yourPieces(otlp: OtlpReceiver): Promise<void> {
   const resource = buildResource(SERVICE_NAME);
   await resource.waitForAsyncAttributes?.();
   const instance = resource.attributes["service.instance.id"];
-  console.log(`  resource: host.name=${resource.attributes["host.name"] ?? "⚠ missing"}, process.pid=${resource.attributes["process.pid"] ?? "⚠ missing"}, service.instance.id=${instance ?? "⚠ missing"}`);
+  // The host name comes from the machine: bounded and made printable before it reaches the terminal.
+  const show = (key: string) => (resource.attributes[key] === undefined ? "⚠ missing" : printable(String(resource.attributes[key]), 80));
+  console.log(`  resource: host.name=${show("host.name")}, process.pid=${show("process.pid")}, service.instance.id=${show("service.instance.id")}`);
   if (!instance) console.log("  ⚠ without service.instance.id, two replicas' cumulative series collide in the backend → TODO(3)");
 
   // Task 1: a short interval, and a wait shorter than the SDK's default one.
