@@ -103,6 +103,23 @@ describe("metrics and logs: the variables", () => {
     assert.ok(!otlp.dataPoints().some((p) => p.metric.startsWith("otel.sdk.")), "no SDK metrics unless asked for");
   });
 
+  it("OTEL_METRIC_EXPORT_INTERVAL: metrics go out during the run, not only at shutdown", async () => {
+    const otlp = await receiver();
+    const telemetry = setupTelemetry({
+      serviceName: "interval",
+      warn: () => {},
+      env: { OTEL_TRACES_EXPORTER: "none", OTEL_METRICS_EXPORTER: "otlp", OTEL_EXPORTER_OTLP_ENDPOINT: otlp.origin, OTEL_METRIC_EXPORT_INTERVAL: "200" },
+    });
+    try {
+      metrics.getMeter("m").createCounter("app.ticks").add(1);
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      const during = otlp.deliveries.filter((d) => d.signal === "metrics").length;
+      assert.ok(during >= 2, `🚨 ${during} metric exports in 900 ms with a 200 ms interval`);
+    } finally {
+      await telemetry.shutdown();
+    }
+  });
+
   it("a receiver that is down: each signal reports its own loss", async () => {
     const otlp = await receiver();
     await otlp.close();
