@@ -7,5 +7,6 @@
 export { startHttpReceiver, waitUntil, type Fault, type HttpReceiver } from "./http-receiver.ts";
 export { startZipkinReceiver, zipkinV2Problems, type ZipkinReceiver, type ZipkinSpan } from "./zipkin.ts";
 export { startJaegerCollector, startJaegerAgent, decodeBatch, decodeEmitBatch, type JaegerCollector, type JaegerAgent } from "./jaeger.ts";
-export { startOtlpReceiver, otlpToWire, type OtlpReceiver } from "./otlp.ts";
+export { startOtlpReceiver, otlpToWire, otlpMetricsToWire, otlpLogsToWire, type OtlpReceiver, type OtlpDelivery, type WireDataPoint, type WireLogRecord } from "./otlp.ts";
+export { decodeOtlpProtobuf, encodeOtlpProtobuf, type Signal } from "./otlp-proto.ts";
 export { traces, type WireSpan, type WireKind } from "./wire-span.ts";

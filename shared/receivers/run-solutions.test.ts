@@ -94,6 +94,40 @@ describe("solutions/03-propagation.ts against each backend", { skip: !existsSync
   });
 });
 
+describe("lesson 16's solution sends all three signals where the variables say", () => {
+  for (const protocol of ["http/protobuf", "http/json"] as const) {
+    it(`${protocol}: traces, gen_ai.* and otel.sdk.* metrics, and log records with the spans' ids`, async () => {
+      const otlp = await startOtlpReceiver();
+      receivers.push(otlp);
+      const run = await runSolution("solutions/16-collector.ts", {
+        OTEL_TRACES_EXPORTER: "otlp",
+        OTEL_METRICS_EXPORTER: "otlp",
+        OTEL_LOGS_EXPORTER: "otlp",
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.origin,
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+      });
+      assert.equal(run.status, 0, `🚨 exited ${run.status}:\n${run.output.slice(-1500)}`);
+      assert.doesNotMatch(run.output, /not delivered/, run.output.slice(-1500));
+      const encoding = protocol === "http/json" ? "json" : "protobuf";
+      assert.deepEqual(new Set(otlp.deliveries.map((d) => d.signal)), new Set(["traces", "metrics", "logs"]));
+      assert.ok(otlp.deliveries.every((d) => d.encoding === encoding), otlp.deliveries.map((d) => `${d.signal}:${d.encoding}`).join(" "));
+      const spans = otlp.spans();
+      assert.ok(spans.some((span) => span.name.startsWith("chat ")), "🚨 no chat span arrived");
+      const names = new Set(otlp.dataPoints().filter((p) => p.serviceName === "support-agent").map((p) => p.metric));
+      assert.ok(names.has("gen_ai.client.token.usage") && names.has("gen_ai.client.operation.duration"), [...names].join(", "));
+      for (const name of ["otel.sdk.span.started", "otel.sdk.processor.span.processed", "otel.sdk.exporter.span.exported", "otel.sdk.log.created"]) {
+        assert.ok(names.has(name), `🚨 ${name} did not arrive; got ${[...names].join(", ")}`);
+      }
+      const records = otlp.logRecords().filter((record) => record.serviceName === "support-agent");
+      const spanIds = new Set(spans.map((span) => span.spanId));
+      assert.ok(records.length >= 4, `${records.length} log records`);
+      for (const record of records) assert.ok(spanIds.has(record.spanId), `🚨 log record "${record.body}" points at span ${record.spanId || "(none)"}, which is not among the exported spans`);
+      const instance = otlp.dataPoints().find((p) => p.serviceName === "support-agent")?.resource["service.instance.id"];
+      assert.match(instance ?? "", /^[0-9a-f-]{36}$/, "🚨 the metrics' resource carries a service.instance.id");
+    });
+  }
+});
+
 describe("every solution exits when its backend accepts connections and never answers", () => {
   const solutions = readdirSync(join(ROOT, "solutions")).filter((file) => /^\d\d-.*\.ts$/.test(file));
 

@@ -99,8 +99,17 @@ describe("exporters at the wire", () => {
   it("otlp: the exporter posts OTLP/JSON that decodes to the same trace", async () => {
     const otlp = await startOtlpReceiver();
     closers.push(() => otlp.close());
+    const { lines } = await twoServices({ OTEL_TRACES_EXPORTER: "otlp", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlp.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" });
+    assert.ok(otlp.contentTypes.length > 0 && otlp.contentTypes.every((type) => type.startsWith("application/json")), otlp.contentTypes.join());
+    assertOneTraceAcrossServices(otlp.spans());
+    assert.deepEqual(lines, []);
+  });
+
+  it("otlp: protobuf, the spec's default protocol, decodes to the same trace", async () => {
+    const otlp = await startOtlpReceiver();
+    closers.push(() => otlp.close());
     const { lines } = await twoServices({ OTEL_TRACES_EXPORTER: "otlp", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlp.endpoint });
-    assert.ok(otlp.contentTypes.every((type) => type.startsWith("application/json")), otlp.contentTypes.join());
+    assert.ok(otlp.contentTypes.length > 0 && otlp.contentTypes.every((type) => type.startsWith("application/x-protobuf")), otlp.contentTypes.join());
     assertOneTraceAcrossServices(otlp.spans());
     assert.deepEqual(lines, []);
   });

@@ -45,6 +45,8 @@ export interface DeliveryTarget {
   hint: string;
   /** UDP cannot tell whether anything received the spans: say "sent", never "delivered". */
   unconfirmed?: boolean;
+  /** What is counted: "spans" (default), "log records", "metric data points". */
+  unit?: string;
 }
 
 /** Export errors the reporter has already counted; the global error handler can skip them. */
@@ -107,18 +109,18 @@ export class DeliveryReport {
 
   /** One line for the learner, or undefined when there is nothing to say. */
   summary(): string | undefined {
-    const { backend, hint, unconfirmed } = this.target;
+    const { backend, hint, unconfirmed, unit = "spans" } = this.target;
     // Never print a password from the endpoint (http://user:password@host).
     const endpoint = displayUrl(this.target.endpoint);
     const lostCount = [...this.lost.values()].reduce((a, b) => a + b, 0);
     if (lostCount === 0) {
       if (!unconfirmed || this.ended === 0) return undefined;
-      return `ℹ ${backend}: ${this.delivered} spans sent to ${endpoint} over UDP, which gives no delivery signal: check the Jaeger UI to see whether they arrived.`;
+      return `ℹ ${backend}: ${this.delivered} ${unit} sent to ${endpoint} over UDP, which gives no delivery signal: check the Jaeger UI to see whether they arrived.`;
     }
     const reasons = [...this.lost].map(([reason, count]) => (this.lost.size > 1 ? `${count} ${reason}` : reason)).join("; ");
     // The hint is about reaching the backend at all: say it only when that failed.
     const unreachable = [...this.lost.keys()].some((reason) => reason === "connection refused" || reason === "host not found");
-    return `⚠ ${backend}: ${lostCount} of ${this.ended} spans not delivered to ${endpoint}: ${reasons}${unreachable ? ` (${hint})` : ""}`;
+    return `⚠ ${backend}: ${lostCount} of ${this.ended} ${unit} not delivered to ${endpoint}: ${reasons}${unreachable ? ` (${hint})` : ""}`;
   }
 }
 
@@ -154,26 +156,36 @@ function rawReason(error: unknown): string {
  * the whole wait (shutdownTimeoutMs), so a backend that never answers still
  * cannot hold shutdown.
  */
-export class ReportingExporter implements SpanExporter {
+/** The shape every OpenTelemetry exporter shares, whatever it exports (spans, log records, metrics). */
+export interface BatchExporter<Batch> {
+  export(batch: Batch, resultCallback: (result: ExportResult) => void): void;
+  shutdown(): Promise<void>;
+  forceFlush?(): Promise<void>;
+}
+
+export class ReportingExporter<Batch = ReadableSpan[]> implements BatchExporter<Batch> {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly inner: SpanExporter,
+    private readonly inner: BatchExporter<Batch>,
     readonly report: DeliveryReport,
+    /** How many items a batch holds (spans and log records: its length). */
+    private readonly count: (batch: Batch) => number = (batch) => (batch as unknown[]).length,
   ) {}
 
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.report.handed += spans.length;
+  export(batch: Batch, resultCallback: (result: ExportResult) => void): void {
+    const items = this.count(batch);
+    this.report.handed += items;
     let settle!: () => void;
     const done = new Promise<void>((resolve) => (settle = resolve));
     this.pending.add(done);
     const attempt: ExportAttempt = { report: this.report, statuses: [] };
     // Requests this export makes belong to this report (see InFlightRequests).
     exporting.run(attempt, () =>
-      this.inner.export(spans, (result) => {
+      this.inner.export(batch, (result) => {
         this.pending.delete(done);
         settle();
-        this.report.recordResult(spans.length, acceptedDespite(result, attempt));
+        this.report.recordResult(items, acceptedDespite(result, attempt));
         resultCallback(result);
       }),
     );
@@ -216,7 +228,7 @@ export class ReportingBatchProcessor implements SpanProcessor {
     config: BufferConfig,
     readonly report: DeliveryReport,
   ) {
-    this.batch = new BatchSpanProcessor(new ReportingExporter(exporter, report), config);
+    this.batch = new BatchSpanProcessor(new ReportingExporter<ReadableSpan[]>(exporter, report) as SpanExporter, config);
   }
 
   onStart(span: Span, parentContext: Context): void {

@@ -14,7 +14,36 @@ describe("readEnvConfig", () => {
       zipkinEndpoint: undefined,
       jaegerEndpoint: undefined,
       otlpTracesEndpoint: undefined,
+      otlpMetricsEndpoint: undefined,
+      otlpLogsEndpoint: undefined,
+      metricsExporters: undefined,
+      logsExporters: undefined,
+      otlpProtocol: { traces: "http/protobuf", metrics: "http/protobuf", logs: "http/protobuf" },
+      otlpHeaders: { traces: {}, metrics: {}, logs: {} },
+      metricExportIntervalMs: undefined,
+      metricsTemporality: undefined,
     });
+  });
+
+  it("metrics and logs: exporters, per-signal protocol and headers, interval", () => {
+    const config = readEnvConfig({
+      OTEL_METRICS_EXPORTER: "otlp,console",
+      OTEL_LOGS_EXPORTER: "OTLP",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318/base/",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "http/protobuf",
+      OTEL_EXPORTER_OTLP_HEADERS: "X-Api-Key=a%2Cb, x-tenant=t",
+      OTEL_EXPORTER_OTLP_METRICS_HEADERS: "x-tenant=m",
+      OTEL_METRIC_EXPORT_INTERVAL: "5000",
+    });
+    assert.deepEqual(config.metricsExporters, ["otlp", "console"]);
+    assert.deepEqual(config.logsExporters, ["otlp"]);
+    assert.equal(config.otlpMetricsEndpoint, "http://c:4318/base/v1/metrics");
+    assert.equal(config.otlpLogsEndpoint, "http://c:4318/base/v1/logs");
+    assert.deepEqual(config.otlpProtocol, { traces: "http/json", metrics: "http/json", logs: "http/protobuf" });
+    assert.deepEqual(config.otlpHeaders.traces, { "x-api-key": "a,b", "x-tenant": "t" });
+    assert.deepEqual(config.otlpHeaders.metrics, { "x-api-key": "a,b", "x-tenant": "m" });
+    assert.equal(config.metricExportIntervalMs, 5000);
   });
 
   it("reads every variable the workbook honours", () => {
@@ -115,6 +144,25 @@ describe("hostile and odd values (issue 16)", () => {
     fails(() => parseResourceAttributes("team=%1B%5B2J"), "OTEL_RESOURCE_ATTRIBUTES", /the value of "team" contains control/);
     fails(() => parseResourceAttributes("te\x9bam=x"), "OTEL_RESOURCE_ATTRIBUTES", /an attribute key contains control/);
     assert.equal(readEnvConfig({ OTEL_SERVICE_NAME: "审计-agent" }).serviceName, "审计-agent");
+  });
+
+  it("metrics, logs and OTLP settings: unknown values name the variable and what is accepted", () => {
+    fails(() => readEnvConfig({ OTEL_METRICS_EXPORTER: "prometheus" }), "OTEL_METRICS_EXPORTER", /unknown exporter "prometheus".*Collector[\s\S]*otlp, console, none/);
+    fails(() => readEnvConfig({ OTEL_LOGS_EXPORTER: "none,otlp" }), "OTEL_LOGS_EXPORTER", /"none" cannot be combined/);
+    fails(() => readEnvConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }), "OTEL_EXPORTER_OTLP_PROTOCOL", /unsupported protocol "grpc"[\s\S]*http\/protobuf/);
+    fails(() => readEnvConfig({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "json" }), "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", /unsupported protocol "json"/);
+    fails(() => readEnvConfig({ OTEL_METRIC_EXPORT_INTERVAL: "5s" }), "OTEL_METRIC_EXPORT_INTERVAL", /"5s" is not a whole number of milliseconds/);
+    fails(() => readEnvConfig({ OTEL_METRIC_EXPORT_INTERVAL: "0" }), "OTEL_METRIC_EXPORT_INTERVAL", /between 100 and 3600000/);
+    fails(() => readEnvConfig({ OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: "deltas" }), "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", /cumulative[\s\S]*delta/);
+    fails(() => readEnvConfig({ OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "localhost:4318" }), "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", /uses localhost: but only http/);
+  });
+
+  it("OTEL_EXPORTER_OTLP_HEADERS: a malformed pair is refused, and a secret value is never echoed", () => {
+    fails(() => readEnvConfig({ OTEL_EXPORTER_OTLP_HEADERS: "api key=s3cret" }), "OTEL_EXPORTER_OTLP_HEADERS", /"api key" is not a valid HTTP header name/);
+    fails(() => readEnvConfig({ OTEL_EXPORTER_OTLP_HEADERS: "novalue" }), "OTEL_EXPORTER_OTLP_HEADERS", /not a valid HTTP header name|not a key=value/);
+    fails(() => readEnvConfig({ OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=s3cret%0D%0AHost:evil" }), "OTEL_EXPORTER_OTLP_HEADERS", /control characters/);
+    fails(() => readEnvConfig({ OTEL_EXPORTER_OTLP_LOGS_HEADERS: "k=%E0%A4%A" }), "OTEL_EXPORTER_OTLP_LOGS_HEADERS", /broken percent-encoding/);
+    assert.throws(() => readEnvConfig({ OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=s3cret%0A" }), (error: Error) => !error.message.includes("s3cret"));
   });
 
   it("a bad URL's password is not repeated in the error", () => {

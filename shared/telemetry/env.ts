@@ -40,7 +40,29 @@ export interface EnvConfig {
   zipkinEndpoint?: string;
   jaegerEndpoint?: string;
   otlpTracesEndpoint?: string;
+  /** OTEL_METRICS_EXPORTER; undefined: the code's choice (the workbook's default exports no metrics). */
+  metricsExporters?: SignalExporterName[];
+  /** OTEL_LOGS_EXPORTER; undefined: the code's choice (the workbook's default exports no log records). */
+  logsExporters?: SignalExporterName[];
+  otlpMetricsEndpoint?: string;
+  otlpLogsEndpoint?: string;
+  /** OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL, else the spec's default http/protobuf. */
+  otlpProtocol: Record<"traces" | "metrics" | "logs", OtlpProtocol>;
+  /** OTEL_EXPORTER_OTLP_HEADERS merged with the per-signal OTEL_EXPORTER_OTLP_{SIGNAL}_HEADERS (which win). */
+  otlpHeaders: Record<"traces" | "metrics" | "logs", Record<string, string>>;
+  /** OTEL_METRIC_EXPORT_INTERVAL in ms; the spec's default is 60000. */
+  metricExportIntervalMs?: number;
+  /** OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE; the exporter's default is cumulative. */
+  metricsTemporality?: "cumulative" | "delta" | "lowmemory";
 }
+
+/** What OTEL_METRICS_EXPORTER and OTEL_LOGS_EXPORTER accept here (the spec's list minus prometheus). */
+export const SIGNAL_EXPORTER_NAMES = ["otlp", "console", "none"] as const;
+export type SignalExporterName = (typeof SIGNAL_EXPORTER_NAMES)[number];
+
+/** The OTLP/HTTP encodings the JS exporters of the pinned line offer; grpc needs other packages. */
+export const OTLP_PROTOCOLS = ["http/protobuf", "http/json"] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -69,10 +91,134 @@ export function readEnvConfig(env: Env = process.env): EnvConfig {
     sampler: parseSampler(read(env, "OTEL_TRACES_SAMPLER"), read(env, "OTEL_TRACES_SAMPLER_ARG")),
     zipkinEndpoint: parseUrl(env, "OTEL_EXPORTER_ZIPKIN_ENDPOINT", "http://localhost:9411/api/v2/spans"),
     jaegerEndpoint: parseUrl(env, "OTEL_EXPORTER_JAEGER_ENDPOINT", "http://localhost:14268/api/traces"),
-    otlpTracesEndpoint:
-      parseUrl(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://localhost:4318/v1/traces") ??
-      otlpBase(parseUrl(env, "OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4318")),
+    otlpTracesEndpoint: otlpSignalEndpoint(env, "traces"),
+    otlpMetricsEndpoint: otlpSignalEndpoint(env, "metrics"),
+    otlpLogsEndpoint: otlpSignalEndpoint(env, "logs"),
+    metricsExporters: parseSignalExporters("OTEL_METRICS_EXPORTER", read(env, "OTEL_METRICS_EXPORTER")),
+    logsExporters: parseSignalExporters("OTEL_LOGS_EXPORTER", read(env, "OTEL_LOGS_EXPORTER")),
+    otlpProtocol: {
+      traces: parseProtocol(env, "traces"),
+      metrics: parseProtocol(env, "metrics"),
+      logs: parseProtocol(env, "logs"),
+    },
+    otlpHeaders: {
+      traces: signalHeaders(env, "traces"),
+      metrics: signalHeaders(env, "metrics"),
+      logs: signalHeaders(env, "logs"),
+    },
+    metricExportIntervalMs: parseInterval(read(env, "OTEL_METRIC_EXPORT_INTERVAL")),
+    metricsTemporality: parseTemporality(read(env, "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE")),
   };
+}
+
+type OtlpSignal = "traces" | "metrics" | "logs";
+
+/** The per-signal variable is used as given; the base one gets /v1/<signal> appended (spec: protocol/exporter.md). */
+function otlpSignalEndpoint(env: Env, signal: OtlpSignal): string | undefined {
+  const upper = signal.toUpperCase();
+  return (
+    parseUrl(env, `OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`, `http://localhost:4318/v1/${signal}`) ??
+    otlpBase(parseUrl(env, "OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4318"), signal)
+  );
+}
+
+export function parseSignalExporters(variable: string, raw: string | undefined): SignalExporterName[] | undefined {
+  if (!raw) return undefined;
+  const names = raw.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const list = SIGNAL_EXPORTER_NAMES.join(", ");
+  if (names.length === 0) throw new ConfigError(variable, `"${printable(raw, 40)}" names no exporter.`, `Use a comma list of: ${list}.`);
+  for (const name of names) {
+    if (!(SIGNAL_EXPORTER_NAMES as readonly string[]).includes(name)) {
+      const prometheus = name === "prometheus" ? " The workbook has no Prometheus endpoint: send OTLP to a Collector, which can expose one." : "";
+      throw new ConfigError(variable, `unknown exporter "${printable(name, 40)}".${prometheus}`, `Use a comma list of: ${list}. Example: ${variable}=otlp`);
+    }
+  }
+  if (names.includes("none") && names.length > 1) {
+    throw new ConfigError(variable, `"none" cannot be combined with other exporters (got "${printable(raw, 80)}").`, `Use ${variable}=none alone to export nothing.`);
+  }
+  return [...new Set(names)] as SignalExporterName[];
+}
+
+/** OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL wins over OTEL_EXPORTER_OTLP_PROTOCOL; the spec's default is http/protobuf. */
+export function parseProtocol(env: Env, signal: OtlpSignal): OtlpProtocol {
+  const specific = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_PROTOCOL`;
+  const variable = read(env, specific) ? specific : "OTEL_EXPORTER_OTLP_PROTOCOL";
+  const raw = read(env, variable);
+  if (!raw) return "http/protobuf";
+  const protocol = raw.toLowerCase();
+  if ((OTLP_PROTOCOLS as readonly string[]).includes(protocol)) return protocol as OtlpProtocol;
+  const grpc = protocol === "grpc" ? " OTLP over gRPC needs the *-otlp-grpc exporters, which the workbook does not install;" : "";
+  throw new ConfigError(
+    variable,
+    `unsupported protocol "${printable(raw, 40)}".${grpc}`,
+    `Use http/protobuf (the spec's default, port 4318) or http/json. Example: ${variable}=http/json`,
+  );
+}
+
+/**
+ * OTEL_EXPORTER_OTLP_HEADERS: comma-separated key=value, values percent-encoded
+ * (the W3C baggage octet format the spec names). The exporters parse it
+ * themselves and skip a bad pair with a diag warning; we refuse it up front.
+ * Values are secrets more often than not (api-key=...): never echoed back.
+ */
+export function parseHeaders(variable: string, raw: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (!raw) return headers;
+  for (const pair of raw.split(",")) {
+    if (!pair.trim()) continue;
+    const eq = pair.indexOf("=");
+    const key = eq > 0 ? pair.slice(0, eq).trim() : "";
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/.test(key)) {
+      throw new ConfigError(
+        variable,
+        key ? `"${printable(key, 60)}" is not a valid HTTP header name.` : "an entry is not a key=value pair.",
+        `Write comma-separated pairs, e.g. ${variable}=x-api-key=abc123,x-tenant=agents (values percent-encoded).`,
+      );
+    }
+    let value: string;
+    try {
+      value = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      throw new ConfigError(variable, `the value of header "${printable(key, 60)}" has a broken percent-encoding.`, "Encode commas, spaces and non-ASCII as %XX (encodeURIComponent does it).");
+    }
+    // A header value may not carry control characters (CR/LF would split the request).
+    if (value.length > 4096 || /[\u0000-\u001f\u007f]/.test(value)) {
+      throw new ConfigError(variable, `the value of header "${printable(key, 60)}" is longer than 4096 characters or contains control characters.`, "Use a plain printable value.");
+    }
+    headers[key.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+function signalHeaders(env: Env, signal: OtlpSignal): Record<string, string> {
+  const specific = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_HEADERS`;
+  return { ...parseHeaders("OTEL_EXPORTER_OTLP_HEADERS", read(env, "OTEL_EXPORTER_OTLP_HEADERS")), ...parseHeaders(specific, read(env, specific)) };
+}
+
+/** The exporter itself would warn through diag and fall back to cumulative: refuse instead. */
+export function parseTemporality(raw: string | undefined): EnvConfig["metricsTemporality"] {
+  if (raw === undefined) return undefined;
+  const value = raw.toLowerCase();
+  if (value === "cumulative" || value === "delta" || value === "lowmemory") return value;
+  throw new ConfigError(
+    "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE",
+    `unknown temporality "${printable(raw, 40)}".`,
+    "Use cumulative (Prometheus-style backends), delta (backends that sum deltas themselves) or lowmemory.",
+  );
+}
+
+/** OTEL_METRIC_EXPORT_INTERVAL: whole milliseconds, > 0 (spec default 60000). */
+export function parseInterval(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(ms >= 100 && ms <= 3_600_000)) {
+    throw new ConfigError(
+      "OTEL_METRIC_EXPORT_INTERVAL",
+      `"${printable(raw, 40)}" is not a whole number of milliseconds between 100 and 3600000.`,
+      "Give milliseconds without a unit, e.g. OTEL_METRIC_EXPORT_INTERVAL=5000 for every 5 s (the spec's default is 60000).",
+    );
+  }
+  return ms;
 }
 
 /** `key1=value1,key2=value2`, values percent-encoded (W3C baggage octets). */
@@ -191,10 +337,10 @@ function parseUrl(env: Env, variable: string, example: string): string | undefin
  * path to it. Appended to the *path*: a query string (?tenant=a) stays a
  * query string instead of swallowing "/v1/traces".
  */
-export function otlpBase(base: string | undefined): string | undefined {
+export function otlpBase(base: string | undefined, signal: OtlpSignal = "traces"): string | undefined {
   if (base === undefined) return undefined;
   const url = new URL(base);
-  url.pathname = `${url.pathname.replace(/\/+$/, "")}/v1/traces`;
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/v1/${signal}`;
   return url.href;
 }
 

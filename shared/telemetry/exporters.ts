@@ -17,6 +17,7 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
+import type { MeterProvider } from "@opentelemetry/api";
 import type { ExporterName, EnvConfig } from "./env.ts";
 import { TraceTreeExporter } from "../trace-view/index.ts";
 import { DeliveryReports, ReportingBatchProcessor, type DeliveryTarget } from "./delivery.ts";
@@ -48,6 +49,8 @@ export interface ExporterContext {
   deliveries?: DeliveryReports;
   /** Batch limits for network exporters; BATCH_LIMITS unless a test needs a tiny queue. */
   batchLimits?: typeof BATCH_LIMITS | Partial<Record<keyof typeof BATCH_LIMITS, number>>;
+  /** Where the SDK's own otel.sdk.* metrics go (processors and exporters); unset: nowhere. */
+  selfObsMeterProvider?: MeterProvider;
 }
 
 export function buildSpanProcessors(names: readonly ExporterName[], ctx: ExporterContext): SpanProcessor[] {
@@ -62,8 +65,9 @@ export function buildSpanProcessors(names: readonly ExporterName[], ctx: Exporte
       case "zipkin":
       case "jaeger":
       case "otlp": {
-        const exporter = buildNetworkExporter(name, ctx.env);
-        const limits = { ...BATCH_LIMITS, ...ctx.batchLimits };
+        const exporter = buildNetworkExporter(name, ctx.env, ctx.selfObsMeterProvider);
+        // selfObsMeterProvider: the processor's otel.sdk.processor.span.* metrics (sdk-trace 2.12.1).
+        const limits = { ...BATCH_LIMITS, ...ctx.batchLimits, selfObsMeterProvider: ctx.selfObsMeterProvider };
         if (!ctx.deliveries) return [new BatchSpanProcessor(exporter, limits)];
         return [new ReportingBatchProcessor(exporter, limits, ctx.deliveries.add(deliveryTarget(name, ctx.env)))];
       }
@@ -82,7 +86,7 @@ export function deliveryTarget(name: "zipkin" | "jaeger" | "otlp", env: EnvConfi
       }
       return { backend: name, endpoint: `udp://${jaegerAgent().host}:${jaegerAgent().port}`, hint: "is the Jaeger agent running?", unconfirmed: true };
     case "otlp":
-      return { backend: name, endpoint: otlpUrl(env), hint: "is an OTLP receiver (Jaeger v2, a collector) on port 4318? docker compose up jaeger" };
+      return { backend: name, endpoint: otlpUrl(env), hint: "is an OTLP receiver (the Collector of docker-compose.yml, or Jaeger v2) on port 4318? docker compose up -d" };
   }
 }
 
@@ -94,7 +98,7 @@ const jaegerAgent = () => ({
   port: Number(process.env.OTEL_EXPORTER_JAEGER_AGENT_PORT) || 6832,
 });
 
-function buildNetworkExporter(name: "zipkin" | "jaeger" | "otlp", env: EnvConfig): SpanExporter {
+function buildNetworkExporter(name: "zipkin" | "jaeger" | "otlp", env: EnvConfig, selfObsMeterProvider?: MeterProvider): SpanExporter {
   switch (name) {
     case "zipkin": {
       const { ZipkinExporter } = require("@opentelemetry/exporter-zipkin") as typeof import("@opentelemetry/exporter-zipkin");
@@ -108,11 +112,21 @@ function buildNetworkExporter(name: "zipkin" | "jaeger" | "otlp", env: EnvConfig
       return new JaegerExporter(env.jaegerEndpoint ? { endpoint: env.jaegerEndpoint } : {});
     }
     case "otlp": {
-      const { OTLPTraceExporter } = require("@opentelemetry/exporter-trace-otlp-http") as typeof import("@opentelemetry/exporter-trace-otlp-http");
-      // OTLP/HTTP with JSON bodies (this exporter's encoding). Its own timeout
-      // (10 s by default, retries included) is cut to the batch processor's,
-      // so a retrying export gives up when the processor stops waiting.
-      return new OTLPTraceExporter({ url: otlpUrl(env), timeoutMillis: BATCH_LIMITS.exportTimeoutMillis });
+      // OTEL_EXPORTER_OTLP_PROTOCOL picks the package: -otlp-proto sends
+      // protobuf (the spec's default), -otlp-http sends JSON. Both take the
+      // same options. Its own timeout (10 s by default, retries included) is
+      // cut to the batch processor's, so a retrying export gives up when the
+      // processor stops waiting. selfObsMeterProvider turns on its
+      // otel.sdk.exporter.span.* metrics (otlp-exporter-base 0.223.1).
+      const { OTLPTraceExporter } = (
+        env.otlpProtocol.traces === "http/json" ? require("@opentelemetry/exporter-trace-otlp-http") : require("@opentelemetry/exporter-trace-otlp-proto")
+      ) as typeof import("@opentelemetry/exporter-trace-otlp-http");
+      return new OTLPTraceExporter({
+        url: otlpUrl(env),
+        headers: env.otlpHeaders.traces,
+        timeoutMillis: BATCH_LIMITS.exportTimeoutMillis,
+        selfObsMeterProvider,
+      });
     }
   }
 }

@@ -9,10 +9,15 @@
  *   3. a MeterProvider on the same resource;
  *   4. the globals: provider, AsyncLocalStorage context manager (without it
  *      every "child" span becomes a new root) and the W3C propagators;
- *   5. a shutdown() that flushes everything, bounded in time.
+ *   5. a LoggerProvider on the same resource, exporting when OTEL_LOGS_EXPORTER
+ *      (or the code) asks for it (signals.ts), metrics likewise with
+ *      OTEL_METRICS_EXPORTER;
+ *   6. a shutdown() that flushes everything, bounded in time.
  * Lesson 01 has you build exactly this yourself; every later lesson uses it.
  */
 import { context, diag, metrics, propagation, trace, type Attributes, type Tracer } from "@opentelemetry/api";
+import { logs } from "@opentelemetry/api-logs";
+import { LoggerProvider, type LogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { defaultResource, resourceFromAttributes, type Resource } from "@opentelemetry/resources";
@@ -29,7 +34,8 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic
 import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAMESPACE } from "@opentelemetry/semantic-conventions/incubating";
 import { OpenSpanTracker, describeOpenSpans, type TraceTreeExporter } from "../trace-view/index.ts";
 import { metricsFileReaders, spanDumpProcessors } from "../trace-view/dump.ts";
-import { readEnvConfig, type ExporterName } from "./env.ts";
+import { readEnvConfig, type ExporterName, type SignalExporterName } from "./env.ts";
+import { buildLogProcessors, buildMetricReaders } from "./signals.ts";
 import { buildSampler } from "./sampler.ts";
 import { buildSpanProcessors } from "./exporters.ts";
 import { DeliveryReports } from "./delivery.ts";
@@ -55,6 +61,19 @@ export interface TelemetryOptions {
   spanLimits?: SpanLimits;
   metricReaders?: MetricReader[];
   views?: ViewOptions[];
+  /** Metric exporters when OTEL_METRICS_EXPORTER is not set; default none (read metrics in-process). */
+  metricExporters?: SignalExporterName[];
+  /** Log exporters when OTEL_LOGS_EXPORTER is not set; default none. */
+  logExporters?: SignalExporterName[];
+  /** Extra log record processors (e.g. a SimpleLogRecordProcessor around an InMemoryLogRecordExporter in tests). */
+  logRecordProcessors?: LogRecordProcessor[];
+  /**
+   * The SDK's own metrics (otel.sdk.span.*, otel.sdk.processor.*, otel.sdk.exporter.*,
+   * otel.sdk.log.*): the 2.12 line records them only when handed a MeterProvider
+   * (TracerProvider `meterProvider`, processors and OTLP exporters
+   * `selfObsMeterProvider`, all marked experimental). Default false.
+   */
+  sdkMetrics?: boolean;
   /** Register as the global provider/context manager/propagator. Default true; use false for a second service in one process. */
   register?: boolean;
   /** Share one terminal view between services in one process, so a trace crossing them prints as one tree. */
@@ -71,6 +90,8 @@ export interface Telemetry {
   readonly resource: Resource;
   readonly tracerProvider: BasicTracerProvider;
   readonly meterProvider: MeterProvider;
+  /** Registered as the global logger provider only when it exports somewhere (a processor or OTEL_LOGS_EXPORTER). */
+  readonly loggerProvider: LoggerProvider;
   /** A tracer from this service's provider (use it when `register` is false). */
   tracer(name?: string, version?: string): Tracer;
   /** Spans started and not yet ended: the usual reason a span "never shows up". */
@@ -106,27 +127,43 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
   // Counts what each network exporter delivers; one line per backend at shutdown.
   const deliveries = new DeliveryReports();
 
+  // Metrics first: with sdkMetrics on, the tracer and logger providers record into it.
+  // WORKBOOK_METRICS_FILE adds a reader that writes the final metrics as JSON (the docs site charts them).
+  const readers = [
+    ...(options.metricReaders ?? []),
+    ...metricsFileReaders(options.env ?? process.env),
+    ...buildMetricReaders(env.metricsExporters ?? options.metricExporters ?? ["none"], { env, deliveries }),
+  ];
+  const meterProvider = new MeterProvider({ resource, readers, views: options.views ?? [] });
+  const selfObsMeterProvider = options.sdkMetrics ? meterProvider : undefined;
+
   const tracerProvider = new BasicTracerProvider({
     resource,
     sampler: env.sampler ? buildSampler(env.sampler) : options.sampler,
     spanLimits: options.spanLimits,
+    meterProvider: selfObsMeterProvider,
     spanProcessors: [
       openSpans,
       ...(options.spanProcessors ?? []),
-      ...buildSpanProcessors(env.exporters ?? options.exporters ?? ["tree"], { env, treeView: options.treeView, deliveries }),
+      ...buildSpanProcessors(env.exporters ?? options.exporters ?? ["tree"], { env, treeView: options.treeView, deliveries, selfObsMeterProvider }),
       ...(options.spanExporters ?? []).map((exporter) => new SimpleSpanProcessor(exporter)),
       // WORKBOOK_TRACE_FILE: every span, as JSON lines, for the docs site's waterfalls.
       ...spanDumpProcessors(options.env ?? process.env),
     ],
   });
-  // WORKBOOK_METRICS_FILE adds a reader that writes the final metrics as JSON (the docs site charts them).
-  const readers = [...(options.metricReaders ?? []), ...metricsFileReaders(options.env ?? process.env)];
-  const meterProvider = new MeterProvider({ resource, readers, views: options.views ?? [] });
+  const logProcessors = [
+    ...(options.logRecordProcessors ?? []),
+    ...buildLogProcessors(env.logsExporters ?? options.logExporters ?? ["none"], { env, deliveries, selfObsMeterProvider }),
+  ];
+  const loggerProvider = new LoggerProvider({ resource, processors: logProcessors, meterProvider: selfObsMeterProvider });
 
   const register = options.register ?? true;
   // The SDK's own log (diag), level from OTEL_LOG_LEVEL: export errors are not silent.
   const uninstallDiagnostics = register ? installDiagnostics(options.env ?? process.env, warn) : undefined;
   if (register) registerGlobals(tracerProvider, meterProvider);
+  // Only a provider that exports anywhere is worth registering: lesson 10 registers its own.
+  const registerLogs = register && logProcessors.length > 0;
+  if (registerLogs) logs.setGlobalLoggerProvider(loggerProvider);
 
   const timeoutMs = options.shutdownTimeoutMs ?? 5000;
   let stopped: Promise<void> | undefined;
@@ -135,19 +172,29 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
     resource,
     tracerProvider,
     meterProvider,
+    loggerProvider,
     tracer: (name = "workbook", version) => tracerProvider.getTracer(name, version),
     openSpanCount: () => openSpans.openSpans().length,
     async forceFlush() {
       // allSettled: a backend that is down or slow must not turn a flush into a crash
       // of the traced app; what was lost is counted and reported at shutdown.
-      await withTimeout(Promise.allSettled([tracerProvider.forceFlush(), meterProvider.forceFlush()]), timeoutMs);
+      // Spans and logs first, then metrics: flushing them updates the SDK's own metrics.
+      await withTimeout(
+        Promise.allSettled([tracerProvider.forceFlush(), loggerProvider.forceFlush()]).then(() => meterProvider.forceFlush()),
+        timeoutMs,
+      );
     },
     shutdown() {
       stopped ??= (async () => {
         // Read before shutting down: afterwards nothing can end them any more.
         const neverEnded = describeOpenSpans(openSpans.openSpans());
+        // Metrics last, within the same bound: the final collection then holds
+        // what the span and log pipelines recorded while they flushed (otel.sdk.*).
+        // Spans and logs get 60% of the bound before metrics start anyway: an
+        // exporter retrying a refused connection must not eat the metrics' turn.
+        const spansAndLogs = Promise.allSettled([tracerProvider.shutdown(), loggerProvider.shutdown()]);
         const finished = await withTimeout(
-          Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]),
+          withTimeout(spansAndLogs, timeoutMs * 0.6).then(() => Promise.allSettled([spansAndLogs, meterProvider.shutdown()])),
           timeoutMs,
         );
         if (neverEnded) warn(neverEnded);
@@ -161,6 +208,7 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
           );
         }
         if (register) unregisterGlobals();
+        if (registerLogs) logs.disable();
         uninstallDiagnostics?.();
       })();
       return stopped;
