@@ -233,4 +233,14 @@ describe("FakeLLM call log", () => {
       ["Hello!", "Second"],
     );
   });
+
+  it("keeps a bounded log: the last keepRequests requests, each message cut at 4096 characters", async () => {
+    const llm = new FakeLLM({ latencyMs: 0, keepRequests: 3 });
+    const body = "x".repeat(1_000_000); // as large as a lesson's server accepts
+    for (let i = 1; i <= 10; i++) await llm.chat(ask(`${i} ${body}`));
+    assert.equal(llm.calls, 10, "🚨 calls counts every call, kept or not");
+    assert.equal(llm.requests.length, 3, `🚨 the fake LLM kept ${llm.requests.length} request bodies; a server would grow without bound`);
+    assert.deepEqual(llm.requests.map((r) => r.messages.at(-1)!.content.split(" ")[0]), ["8", "9", "10"]);
+    assert.ok(llm.requests.every((r) => r.messages.every((m) => m.content.length <= 4096)), "🚨 a kept message is not cut");
+  });
 });

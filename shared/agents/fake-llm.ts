@@ -47,7 +47,12 @@ export interface FakeLLMOptions {
   failWhen?: (request: ChatRequest, callNumber: number) => FailureKind | undefined;
   /** What a RateLimitError asks the caller to wait. Small by default so retry lessons stay fast. */
   retryAfterMs?: number;
+  /** How many recent requests `requests` keeps (default 100): a long-running server must not keep every body. */
+  keepRequests?: number;
 }
+
+/** Characters of each message kept in `requests`; a request body can be up to 1 MB. */
+const MAX_LOGGED_CONTENT_CHARS = 4096;
 
 // ---------------------------------------------------------------------------
 // Errors
@@ -220,6 +225,8 @@ export class FakeLLM {
   private readonly nextLatencyRandom: () => number;
   private readonly queuedFailures: FailureKind[] = [];
   private readonly requestLog: ChatRequest[] = [];
+  private readonly keepRequests: number;
+  private callCount = 0;
 
   constructor(options: FakeLLMOptions = {}) {
     this.seed = options.seed ?? 42;
@@ -227,16 +234,21 @@ export class FakeLLM {
       options.latencyMs === undefined ? latencyFromEnv() : checkNonNegativeInteger(options.latencyMs, "latencyMs");
     this.failWhen = options.failWhen;
     this.retryAfterMs = checkNonNegativeInteger(options.retryAfterMs ?? 20, "retryAfterMs");
+    this.keepRequests = checkNonNegativeInteger(options.keepRequests ?? 100, "keepRequests");
     this.nextIdRandom = mulberry32(this.seed);
     this.nextLatencyRandom = mulberry32(this.seed ^ 0x9e3779b9);
   }
 
   /** How many times chat() was called, failures included. */
   get calls(): number {
-    return this.requestLog.length;
+    return this.callCount;
   }
 
-  /** Every request received, in call order (copies, so later edits by the caller don't show). */
+  /**
+   * The most recent requests (at most `keepRequests`), in call order: copies,
+   * so later edits by the caller don't show, with each message's content cut
+   * at 4096 characters. Memory stays bounded however long the process serves.
+   */
   get requests(): readonly ChatRequest[] {
     return this.requestLog;
   }
@@ -249,8 +261,10 @@ export class FakeLLM {
 
   async chat(request: ChatRequest): Promise<ChatResponse> {
     if (request.maxTokens !== undefined) checkNonNegativeInteger(request.maxTokens, "maxTokens");
-    this.requestLog.push({ ...request, messages: request.messages.map((m) => ({ ...m })) });
-    const callNumber = this.requestLog.length;
+    this.callCount += 1;
+    this.requestLog.push({ ...request, messages: request.messages.map((m) => ({ ...m, content: m.content.slice(0, MAX_LOGGED_CONTENT_CHARS) })) });
+    if (this.requestLog.length > this.keepRequests) this.requestLog.splice(0, this.requestLog.length - this.keepRequests);
+    const callNumber = this.callCount;
     const failure = this.queuedFailures.shift() ?? this.failWhen?.(request, callNumber);
 
     // A 429 comes back at once; a timeout only after the caller has waited.

@@ -32,6 +32,13 @@ import {
 import type { ChatRequest, ChatResponse, FakeLLM } from "./fake-llm.ts";
 import { errorTypeOf, recordSpanError } from "./record-error.ts";
 import { defaultMeter, defaultTracer } from "./scope.ts";
+import { BoundedVocabulary, printable } from "../privacy/printable.ts";
+
+// The model name can come from a request body (lesson 03's server): in span
+// names and metric attributes it is bounded to a vocabulary, so a client
+// sending a new name per request cannot mint unbounded span names and metric
+// streams; on the span attribute it is bounded in length and made printable.
+const models = new BoundedVocabulary();
 
 /**
  * `gen_ai.provider.name` for the fake model. Real providers have well-known
@@ -49,13 +56,14 @@ export interface TracedChatOptions {
 
 export async function tracedChat(llm: FakeLLM, request: ChatRequest, options: TracedChatOptions = {}): Promise<ChatResponse> {
   const tracer = options.tracer ?? defaultTracer();
+  const model = models.name(request.model);
   const { tokenUsage, duration } = instrumentsFor(options.meter ?? defaultMeter());
 
   // Known before the call: set at start, so a sampler can see them too.
   const attributes: Attributes = {
     [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_CHAT,
     [ATTR_GEN_AI_PROVIDER_NAME]: FAKE_PROVIDER_NAME,
-    [ATTR_GEN_AI_REQUEST_MODEL]: request.model,
+    [ATTR_GEN_AI_REQUEST_MODEL]: printable(request.model, 128),
   };
   if (request.maxTokens !== undefined) attributes[ATTR_GEN_AI_REQUEST_MAX_TOKENS] = request.maxTokens;
   if (request.temperature !== undefined) attributes[ATTR_GEN_AI_REQUEST_TEMPERATURE] = request.temperature;
@@ -64,14 +72,14 @@ export async function tracedChat(llm: FakeLLM, request: ChatRequest, options: Tr
   const metricAttributes: Attributes = {
     [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_CHAT,
     [ATTR_GEN_AI_PROVIDER_NAME]: FAKE_PROVIDER_NAME,
-    [ATTR_GEN_AI_REQUEST_MODEL]: request.model,
+    [ATTR_GEN_AI_REQUEST_MODEL]: model,
   };
 
   // Span name per the conventions: "{gen_ai.operation.name} {gen_ai.request.model}".
   // startActiveSpan makes it a child of whatever span is active (the agent's),
   // and makes it the active one while the call runs.
   return tracer.startActiveSpan(
-    `${GEN_AI_OPERATION_NAME_VALUE_CHAT} ${request.model}`,
+    `${GEN_AI_OPERATION_NAME_VALUE_CHAT} ${model}`,
     { kind: SpanKind.CLIENT, attributes },
     async (span) => {
       const startedAt = performance.now();
@@ -82,12 +90,12 @@ export async function tracedChat(llm: FakeLLM, request: ChatRequest, options: Tr
         // when the operator opts in. A later lesson teaches that switch.
         span.setAttributes({
           [ATTR_GEN_AI_RESPONSE_ID]: response.id,
-          [ATTR_GEN_AI_RESPONSE_MODEL]: response.model,
+          [ATTR_GEN_AI_RESPONSE_MODEL]: printable(response.model, 128),
           [ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: [response.finishReason],
           [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: response.usage.inputTokens,
           [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: response.usage.outputTokens,
         });
-        metricAttributes[ATTR_GEN_AI_RESPONSE_MODEL] = response.model;
+        metricAttributes[ATTR_GEN_AI_RESPONSE_MODEL] = models.name(response.model);
         tokenUsage.record(response.usage.inputTokens, { ...metricAttributes, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_INPUT });
         tokenUsage.record(response.usage.outputTokens, { ...metricAttributes, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_OUTPUT });
         return response;

@@ -6,6 +6,7 @@
  * tracing (spans, inject, extract) themselves, where you can see it.
  */
 import { request, type IncomingMessage, type ServerResponse } from "node:http";
+import { displayUrl, printable } from "../privacy/printable.ts";
 
 /** Bodies past this size are refused: a lesson's service should not buffer whatever it is sent. */
 const MAX_BODY_BYTES = 1_000_000;
@@ -58,14 +59,25 @@ export function postJson(url: string, body: unknown, headers: Record<string, str
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        res.on("data", (chunk: Buffer) => {
+          // The same bound as for requests: a service's answer is outside input too.
+          size += chunk.length;
+          if (size > MAX_BODY_BYTES) {
+            reject(new Error(`${displayUrl(url)} answered with a body larger than ${MAX_BODY_BYTES} bytes`));
+            res.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
         res.on("error", reject);
         res.on("end", () => {
           const raw = Buffer.concat(chunks).toString("utf8");
           try {
             resolve({ status: res.statusCode ?? 0, body: raw === "" ? undefined : JSON.parse(raw) });
           } catch {
-            reject(new Error(`${url} answered ${res.statusCode} with a body that is not JSON: ${raw.slice(0, 200)}`));
+            // The other service's answer is outside input: bounded and escaped before it can reach a terminal.
+            reject(new Error(`${displayUrl(url)} answered ${res.statusCode} with a body that is not JSON: ${printable(raw, 200)}`));
           }
         });
       },

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { printable } from "../privacy/printable.ts";
 
 export interface RunningServer {
   /** e.g. "http://127.0.0.1:53211" */
@@ -20,7 +21,8 @@ export async function listen(handler: Handler): Promise<RunningServer> {
     Promise.resolve()
       .then(() => handler(req, res))
       .catch((error: unknown) => {
-        console.error("http handler failed:", error);
+        // One escaped line: the error may quote the request (a model name, a body).
+        console.error(`http handler failed: ${printable(error instanceof Error ? error.message : String(error), 300)}`);
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });

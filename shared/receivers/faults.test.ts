@@ -107,3 +107,85 @@ describe("a full batch queue drops spans, and the drop is counted", () => {
     assert.match(lines[0]!, /⚠ zipkin: 15 of 30 spans not delivered to .*: dropped by the batch processor: its queue was full \(maxQueueSize\)$/);
   });
 });
+
+describe("two services, one slow but healthy backend: no false loss report", () => {
+  for (const backend of ["zipkin", "jaeger", "otlp"] as const) {
+    it(`${backend}: the first shutdown leaves the second service's export in flight alone`, async () => {
+      const receiver = await receiverFor(backend, { delayMs: 1000 });
+      const lines: string[] = [];
+      const env = envFor(backend, receiver.endpoint);
+      const first = setupTelemetry({ serviceName: "planner", warn: (line) => lines.push(`planner ${line}`), env });
+      const second = setupTelemetry({ serviceName: "writer", register: false, warn: (line) => lines.push(`writer ${line}`), env });
+      first.tracer().startSpan("plan").end();
+      second.tracer().startSpan("write").end();
+      // The writer's batch goes out on its timer (500 ms) and is answered a second later;
+      // the planner's shutdown flushes at once and is done while the writer's export is in flight.
+      const started = Date.now();
+      await first.shutdown();
+      await second.shutdown();
+      assert.deepEqual(lines, [], `🚨 a healthy backend was reported as losing spans after ${Date.now() - started} ms`);
+      assert.equal(receiver.requestCount(), 2, "both services' exports reached the backend");
+    });
+  }
+});
+
+describe("an export in flight at shutdown: the reason is what happened", () => {
+  for (const backend of ["zipkin", "jaeger", "otlp"] as const) {
+    it(`${backend}: a backend that never answers is not said to have closed the connection`, async () => {
+      const receiver = await receiverFor(backend, { hang: true });
+      const lines: string[] = [];
+      const telemetry = setupTelemetry({ serviceName: "agent", shutdownTimeoutMs: 300, warn: (line) => lines.push(line), env: envFor(backend, receiver.endpoint) });
+      telemetry.tracer().startSpan("chat").end();
+      // The batch processor's timer (500 ms) sends the span; shutdown starts while it waits.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      assert.equal(receiver.requestCount(), 1, "the export is in flight");
+      await telemetry.shutdown();
+      assertOneLine(lines, backend, /1 of 1 spans not delivered.*(did not answer before shutdown gave up after 300 ms|no answer within)/);
+      assert.doesNotMatch(lines.join("\n"), /closed the connection/, "🚨 the workbook closed it, not the backend");
+    });
+  }
+});
+
+describe("what a loss line may print", () => {
+  it("never the password of an endpoint with user:password@", async () => {
+    const receiver = await receiverFor("zipkin");
+    const endpoint = receiver.endpoint.replace("http://", "http://agent:hunter2-secret@");
+    await receiver.close(); // refused: a loss line is printed
+    const { lines } = await runAgainst("zipkin", endpoint);
+    assertOneLine(lines, "zipkin", /not delivered to http:\/\/agent:\*\*\*@127\.0\.0\.1:\d+\/api\/v2\/spans: connection refused/);
+    assert.doesNotMatch(lines.join("\n"), /hunter2/, "🚨 the endpoint's password reached the terminal");
+  });
+
+  it("no control characters from a backend's answer", async () => {
+    const receiver = await receiverFor("zipkin", { status: 400, responseBody: "\x1b]0;pwned\x07\x1b[2J bad span" });
+    const { lines } = await runAgainst("zipkin", receiver.endpoint);
+    assert.equal(lines.length, 1);
+    assert.doesNotMatch(lines.join("\n"), /[\x00-\x08\x0b-\x1f\x7f-\x9f]/, `🚨 raw control characters in: ${JSON.stringify(lines)}`);
+  });
+});
+
+describe("an OTLP backend that accepted the spans and answered with a huge body", () => {
+  it("is not reported as loss (the exporter stops reading past 4 MiB and says 'failure')", async () => {
+    const receiver = await receiverFor("otlp", { responseBody: "x".repeat(10 * 1024 * 1024) });
+    const { lines } = await runAgainst("otlp", receiver.endpoint);
+    assert.deepEqual(lines, [], "🚨 spans the backend accepted (HTTP 200) were reported as not delivered");
+    assert.equal(receiver.requestCount(), 1);
+  });
+
+  it("is still loss when the huge answer is an error status", async () => {
+    const receiver = await receiverFor("otlp", { status: 400, responseBody: "x".repeat(10 * 1024 * 1024) });
+    const { lines } = await runAgainst("otlp", receiver.endpoint);
+    assertOneLine(lines, "otlp", /3 of 3 spans not delivered/);
+  });
+});
+
+describe("an export the batch processor stopped waiting for (exportTimeoutMillis)", () => {
+  it("jaeger: the line says how long the backend was waited for, not that it closed the connection", async () => {
+    const receiver = await receiverFor("jaeger", { hang: true });
+    const { lines } = await runAgainst("jaeger", receiver.endpoint, 8000);
+    assertOneLine(lines, "jaeger", /1 of 1 spans not delivered|3 of 3 spans not delivered/);
+    assert.match(lines[0]!, /gave no answer in (\d{4}) ms/);
+    assert.ok(Number(/gave no answer in (\d+) ms/.exec(lines[0]!)![1]) >= 4900, "the time is the time really waited (exportTimeoutMillis is 5000)");
+    assert.doesNotMatch(lines[0]!, /closed the connection/);
+  });
+});

@@ -4,7 +4,8 @@
  * way real backends do. Faults:
  *   - { status: 503 }  answers every POST with that status;
  *   - { hang: true }   accepts the connection, reads the request, never answers;
- *   - { delayMs: n }   answers correctly, n ms late (a slow backend).
+ *   - { delayMs: n }   answers correctly, n ms late (a slow backend);
+ *   - { responseBody } answers with this body instead of its own (e.g. 10 MB after a 200).
  * A backend that is down is simply a receiver you have closed: its port
  * refuses connections.
  */
@@ -15,6 +16,7 @@ export interface Fault {
   status?: number;
   hang?: boolean;
   delayMs?: number;
+  responseBody?: string;
 }
 
 export interface Answer {
@@ -48,7 +50,8 @@ export async function startHttpReceiver(
     request.on("end", () => {
       requests += 1;
       if (current.hang) return; // the connection stays open, unanswered
-      const answer = current.status ? { status: current.status, body: "fault injected by the test receiver" } : handle(request, Buffer.concat(chunks));
+      let answer = current.status ? { status: current.status, body: "fault injected by the test receiver" } : handle(request, Buffer.concat(chunks));
+      if (current.responseBody !== undefined) answer = { ...answer, body: current.responseBody };
       if (!current.delayMs) return reply(response, answer);
       const timer = setTimeout(() => {
         timers.delete(timer);

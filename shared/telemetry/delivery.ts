@@ -20,9 +20,12 @@
  *     it was given, so spans it never handed to the exporter (queue full, or
  *     still queued when shutdown gave up) are counted too.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { ClientRequest } from "node:http";
 import { TraceFlags, type Context } from "@opentelemetry/api";
+import { displayUrl, printable } from "../privacy/printable.ts";
+import { redactText } from "../privacy/redact.ts";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import {
   BatchSpanProcessor,
@@ -84,13 +87,15 @@ export class DeliveryReport {
    * over were dropped (full queue) or still queued when shutdown gave up.
    * Later callbacks (from requests we are about to abort) change nothing.
    */
-  freeze({ gaveUp, waitedMs }: { gaveUp: boolean; waitedMs: number }): void {
+  freeze({ gaveUp, waitedMs, longestWaitMs }: { gaveUp: boolean; waitedMs: number; longestWaitMs?: number }): void {
     if (this.frozen) return;
     const answered = this.delivered + [...this.lost.values()].reduce((a, b) => a + b, 0);
     this.addLoss(
       gaveUp
         ? `the backend accepted the connection but did not answer before shutdown gave up after ${waitedMs} ms`
-        : "the backend accepted the connection but never answered",
+        : longestWaitMs !== undefined
+          ? `the backend accepted the connection but gave no answer in ${longestWaitMs} ms`
+          : "the backend accepted the connection but never answered",
       this.handed - answered,
     );
     this.addLoss(
@@ -102,7 +107,9 @@ export class DeliveryReport {
 
   /** One line for the learner, or undefined when there is nothing to say. */
   summary(): string | undefined {
-    const { backend, endpoint, hint, unconfirmed } = this.target;
+    const { backend, hint, unconfirmed } = this.target;
+    // Never print a password from the endpoint (http://user:password@host).
+    const endpoint = displayUrl(this.target.endpoint);
     const lostCount = [...this.lost.values()].reduce((a, b) => a + b, 0);
     if (lostCount === 0) {
       if (!unconfirmed || this.ended === 0) return undefined;
@@ -118,9 +125,16 @@ export class DeliveryReport {
 /** A short, human reason for a failed export; the exporters word their errors differently. */
 export function explainExportError(error: unknown): string {
   if (error instanceof NoAnswerError) return error.message;
+  // Exporters put whatever they got into their messages (URLs with credentials, a backend's answer):
+  // mask secrets, escape control characters, keep it short.
+  return printable(redactText(rawReason(error), { maxChars: 1000 }), 200);
+}
+
+function rawReason(error: unknown): string {
   const err = error as { code?: unknown; message?: unknown } | undefined;
   const code = typeof err?.code === "string" ? err.code : "";
-  const message = typeof err?.message === "string" ? err.message : String(error ?? "");
+  // Bounded first: an exporter may quote a backend's whole answer.
+  const message = (typeof err?.message === "string" ? err.message : String(error ?? "")).slice(0, 10_000);
   const status = typeof err?.code === "number" ? err.code : Number(/\b(?:status code from zipkin:|HTTP) (\d{3})\b/.exec(message)?.[1]);
   if (status >= 400) return `HTTP ${status}${status === 503 ? " (service unavailable)" : ""}`;
   if (code === "ECONNREFUSED" || /ECONNREFUSED/.test(message)) return "connection refused";
@@ -131,8 +145,18 @@ export function explainExportError(error: unknown): string {
   return message.split("\n")[0] || "export failed";
 }
 
-/** Counts what happens to every batch the processor hands over. */
+/**
+ * Counts what happens to every batch the processor hands over, and lets
+ * every export in flight finish before the exporter is shut down: the batch
+ * processor does not wait for an export its timer started, and the Jaeger
+ * exporter's shutdown closes its HTTP sender, which would cut a healthy
+ * backend's answer off and turn it into a false loss. setupTelemetry bounds
+ * the whole wait (shutdownTimeoutMs), so a backend that never answers still
+ * cannot hold shutdown.
+ */
 export class ReportingExporter implements SpanExporter {
+  private readonly pending = new Set<Promise<void>>();
+
   constructor(
     private readonly inner: SpanExporter,
     readonly report: DeliveryReport,
@@ -140,19 +164,47 @@ export class ReportingExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     this.report.handed += spans.length;
-    this.inner.export(spans, (result) => {
-      this.report.recordResult(spans.length, result);
-      resultCallback(result);
-    });
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    this.pending.add(done);
+    const attempt: ExportAttempt = { report: this.report, statuses: [] };
+    // Requests this export makes belong to this report (see InFlightRequests).
+    exporting.run(attempt, () =>
+      this.inner.export(spans, (result) => {
+        this.pending.delete(done);
+        settle();
+        this.report.recordResult(spans.length, acceptedDespite(result, attempt));
+        resultCallback(result);
+      }),
+    );
   }
 
-  shutdown(): Promise<void> {
+  async shutdown(): Promise<void> {
+    await Promise.allSettled(this.pending);
     return this.inner.shutdown();
   }
 
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush?.() ?? Promise.resolve();
+  async forceFlush(): Promise<void> {
+    await Promise.allSettled(this.pending);
+    return this.inner.forceFlush?.();
   }
+}
+
+/**
+ * The OTLP exporter (otlp-exporter-base 0.223, MAX_RESPONSE_BODY_SIZE) stops
+ * reading an answer past 4 MiB and reports a failure "regardless of status
+ * code". When that answer was a 2xx, the backend had accepted the spans: they
+ * were delivered, and a loss report would be false.
+ */
+function acceptedDespite(result: ExportResult, attempt: ExportAttempt): ExportResult {
+  if (result.code === ExportResultCode.SUCCESS) return result;
+  const message = result.error instanceof Error ? result.error.message : "";
+  const accepted = attempt.statuses.some((status) => status >= 200 && status <= 299);
+  if (accepted && /response body exceeded size limit/.test(message)) {
+    countedErrors.add(result.error!);
+    return { code: ExportResultCode.SUCCESS };
+  }
+  return result;
 }
 
 /** A BatchSpanProcessor that also counts the spans it receives (the ones it would queue). */
@@ -189,20 +241,37 @@ export class ReportingBatchProcessor implements SpanProcessor {
 /**
  * HTTP requests to the backends, as they go out. The exporters create their
  * own requests (Zipkin's even uses the global agent), so we watch Node's
- * documented `http.client.request.start` diagnostics channel and keep the
- * ones aimed at a watched endpoint until they close. An open socket is a live
- * handle: one waiting on a backend that never answers would keep the process
- * running after the work is done. So their sockets are unref'd, and at
- * shutdown the requests still waiting are destroyed.
+ * documented `http.client.request.start` diagnostics channel. A request
+ * belongs to the report whose export created it: ReportingExporter runs each
+ * export inside `exporting.run(report, ...)`, and AsyncLocalStorage carries
+ * that through the exporter's promises and callbacks to the request. So a
+ * service that shuts down frees only its own requests: two services sharing
+ * one backend never cut each other's exports short (they once did, and the
+ * second service then reported spans a healthy backend had not lost yet).
+ *
+ * An open socket is a live handle: one waiting on a backend that never
+ * answers would keep the process running after the work is done. So their
+ * sockets are unref'd, and at shutdown the requests still waiting are
+ * destroyed, each with how long it really waited.
  */
+const exporting = new AsyncLocalStorage<ExportAttempt>();
+
+/** One export call: whose it is, and the HTTP status of each answer it got. */
+interface ExportAttempt {
+  report: DeliveryReport;
+  statuses: number[];
+}
+
 class InFlightRequests {
-  private readonly endpoints = new Map<string, number>();
-  private readonly requests = new Set<ClientRequest>();
+  private readonly requests = new Map<ClientRequest, { owner: DeliveryReport; startedAt: number }>();
+  private watchers = 0;
   private readonly onStart = (message: unknown): void => {
+    const attempt = exporting.getStore();
+    if (!attempt) return; // not made by one of our exporters
     const request = (message as { request: ClientRequest }).request;
-    if (!this.endpoints.has(keyOfRequest(request))) return;
-    this.requests.add(request);
+    this.requests.set(request, { owner: attempt.report, startedAt: performance.now() });
     request.once("close", () => this.requests.delete(request));
+    request.once("response", (response) => attempt.statuses.push(response.statusCode ?? 0));
     // Export traffic alone must not keep the process running. While an export
     // is pending, the batch processor's own export timer (exportTimeoutMillis,
     // a live timer) keeps it up, so a slow backend still gets its answer in;
@@ -210,37 +279,26 @@ class InFlightRequests {
     request.on("socket", (socket) => socket.unref());
   };
 
-  watch(endpoint: string): void {
-    const key = keyOfUrl(endpoint);
-    if (this.endpoints.size === 0) subscribe("http.client.request.start", this.onStart);
-    this.endpoints.set(key, (this.endpoints.get(key) ?? 0) + 1);
+  watch(): void {
+    if (this.watchers++ === 0) subscribe("http.client.request.start", this.onStart);
   }
 
-  /** Destroys the requests to `endpoint` still open, and stops watching it. */
-  abandon(endpoint: string, reason: string): number {
-    const key = keyOfUrl(endpoint);
-    let aborted = 0;
-    for (const request of this.requests) {
-      if (keyOfRequest(request) !== key) continue;
-      request.destroy(new NoAnswerError(reason));
+  /** Destroys the requests `owner`'s exports still have open; returns the longest any of them waited (ms). */
+  abandon(owner: DeliveryReport): number | undefined {
+    let longest: number | undefined;
+    for (const [request, { owner: of, startedAt }] of this.requests) {
+      if (of !== owner) continue;
+      const waited = Math.round(performance.now() - startedAt);
+      longest = Math.max(longest ?? 0, waited);
+      request.destroy(new NoAnswerError(`no answer within ${waited} ms`));
       this.requests.delete(request);
-      aborted += 1;
     }
-    const left = (this.endpoints.get(key) ?? 1) - 1;
-    if (left > 0) this.endpoints.set(key, left);
-    else this.endpoints.delete(key);
-    if (this.endpoints.size === 0) unsubscribe("http.client.request.start", this.onStart);
-    return aborted;
+    return longest;
   }
-}
 
-function keyOfUrl(endpoint: string): string {
-  const url = new URL(endpoint);
-  return `${url.host}${url.pathname}`;
-}
-
-function keyOfRequest(request: ClientRequest): string {
-  return `${String(request.getHeader("host") ?? request.host)}${request.path.split("?")[0]}`;
+  unwatch(): void {
+    if (--this.watchers === 0) unsubscribe("http.client.request.start", this.onStart);
+  }
 }
 
 const inFlight = new InFlightRequests();
@@ -252,7 +310,7 @@ export class DeliveryReports {
   add(target: DeliveryTarget): DeliveryReport {
     const report = new DeliveryReport(target);
     this.reports.push(report);
-    if (!target.unconfirmed) inFlight.watch(target.endpoint);
+    if (!target.unconfirmed) inFlight.watch();
     return report;
   }
 
@@ -268,10 +326,10 @@ export class DeliveryReports {
   close({ gaveUp, waitedMs }: { gaveUp: boolean; waitedMs: number }): string[] {
     const lines: string[] = [];
     for (const report of this.reports) {
-      report.freeze({ gaveUp, waitedMs });
-      if (!report.target.unconfirmed) {
-        inFlight.abandon(report.target.endpoint, `no answer within ${waitedMs} ms`);
-      }
+      // Free this report's requests first, to say how long the unanswered ones really waited.
+      const longestWaitMs = report.target.unconfirmed ? undefined : inFlight.abandon(report);
+      if (!report.target.unconfirmed) inFlight.unwatch();
+      report.freeze({ gaveUp, waitedMs, longestWaitMs });
       const line = report.summary();
       if (line) lines.push(line);
     }

@@ -15,6 +15,8 @@ import { diag, DiagLogLevel, type DiagLogger } from "@opentelemetry/api";
 import { loggingErrorHandler, setGlobalErrorHandler } from "@opentelemetry/core";
 import { countedErrors } from "./delivery.ts";
 import { ConfigError } from "./env.ts";
+import { printable } from "../privacy/printable.ts";
+import { redactText } from "../privacy/redact.ts";
 
 const LEVELS: Record<string, DiagLogLevel> = {
   none: DiagLogLevel.NONE,
@@ -30,17 +32,38 @@ const LEVELS: Record<string, DiagLogLevel> = {
 export function parseLogLevel(raw: string | undefined): DiagLogLevel {
   const name = raw?.trim().toLowerCase();
   if (!name) return DiagLogLevel.WARN;
-  const level = LEVELS[name];
+  // Own keys only: LEVELS["__proto__"] or LEVELS["constructor"] come from Object.prototype.
+  const level = Object.hasOwn(LEVELS, name) ? LEVELS[name] : undefined;
   if (level === undefined) {
-    throw new ConfigError("OTEL_LOG_LEVEL", `unknown level "${raw}".`, `Use one of: ${Object.keys(LEVELS).join(", ")}.`);
+    throw new ConfigError("OTEL_LOG_LEVEL", `unknown level "${printable(raw, 40)}".`, `Use one of: ${Object.keys(LEVELS).join(", ")}.`);
   }
   return level;
 }
 
-/** One line per message: `otel warn: <message>`, with errors reduced to their message. */
+/** Longest SDK log line printed: exporters may quote a backend's whole answer. */
+const MAX_LINE_CHARS = 500;
+
+/**
+ * One line per message: `otel warn: <message>`, with errors reduced to their
+ * message, secrets masked (an endpoint's password, a token in a header), control
+ * characters escaped and the length bounded.
+ */
 export function readableLine(level: string, message: string, args: unknown[]): string {
   const details = args.map((arg) => (arg instanceof Error ? arg.message : typeof arg === "string" ? arg : safeJson(arg)));
-  return `otel ${level}: ${[message, ...details].join(" ").replace(/\s*\n\s*/g, " ")}`;
+  const text = [message, ...details].join(" ").slice(0, 4 * MAX_LINE_CHARS).replace(/\s*\n\s*/g, " ");
+  return `otel ${level}: ${printable(redactText(text), MAX_LINE_CHARS)}`;
+}
+
+/**
+ * The tracer provider reads OTEL_TRACES_SAMPLER itself even when given a
+ * sampler, and logs an error for a value it does not know in its own
+ * spelling ("ALWAYS_OFF" is invalid to it, "defaulting to parentbased_always_on"),
+ * next to the kit's own decision. The kit has checked these variables
+ * (env.ts) and passes its sampler explicitly, so that line is noise that
+ * contradicts what happens.
+ */
+function isSamplerEnvNoise(message: string): boolean {
+  return /^OTEL_TRACES_SAMPLER(_ARG)?[ =]/.test(message);
 }
 
 function safeJson(value: unknown): string {
@@ -55,7 +78,7 @@ export function readableDiagLogger(write: (line: string) => void): DiagLogger {
   const at =
     (level: string) =>
     (message: string, ...args: unknown[]): void =>
-      write(readableLine(level, message, args));
+      isSamplerEnvNoise(message) ? undefined : write(readableLine(level, message, args));
   return { error: at("error"), warn: at("warn"), info: at("info"), debug: at("debug"), verbose: at("verbose") };
 }
 

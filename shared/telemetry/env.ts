@@ -8,6 +8,7 @@
  * Spec: https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/
  */
 import type { Attributes } from "@opentelemetry/api";
+import { displayUrl, isPrintable, printable } from "../privacy/printable.ts";
 
 /** Exporters the kit can build. `tree` (the terminal trace view) is the workbook's default. */
 export const EXPORTER_NAMES = ["tree", "console", "zipkin", "jaeger", "otlp", "none"] as const;
@@ -62,7 +63,7 @@ function read(env: Env, name: string): string | undefined {
 
 export function readEnvConfig(env: Env = process.env): EnvConfig {
   return {
-    serviceName: read(env, "OTEL_SERVICE_NAME"),
+    serviceName: checkText("OTEL_SERVICE_NAME", read(env, "OTEL_SERVICE_NAME"), MAX_NAME_CHARS),
     resourceAttributes: parseResourceAttributes(read(env, "OTEL_RESOURCE_ATTRIBUTES")),
     exporters: parseExporters(read(env, "OTEL_TRACES_EXPORTER")),
     sampler: parseSampler(read(env, "OTEL_TRACES_SAMPLER"), read(env, "OTEL_TRACES_SAMPLER_ARG")),
@@ -85,19 +86,23 @@ export function parseResourceAttributes(raw: string | undefined): Attributes {
     if (!key) {
       throw new ConfigError(
         "OTEL_RESOURCE_ATTRIBUTES",
-        `"${pair}" is not a key=value pair.`,
+        `"${printable(pair, 80)}" is not a key=value pair.`,
         "Write comma-separated pairs, e.g. OTEL_RESOURCE_ATTRIBUTES=deployment.environment.name=dev,team=agents",
       );
     }
+    checkText("OTEL_RESOURCE_ATTRIBUTES", key, MAX_NAME_CHARS, "an attribute key");
+    let value: string;
     try {
-      attributes[key] = decodeURIComponent(pair.slice(eq + 1).trim());
+      value = decodeURIComponent(pair.slice(eq + 1).trim());
     } catch {
       throw new ConfigError(
         "OTEL_RESOURCE_ATTRIBUTES",
-        `the value of "${key}" has a broken percent-encoding.`,
+        `the value of "${printable(key, 80)}" has a broken percent-encoding.`,
         "Encode commas, equals signs and non-ASCII text as %XX (encodeURIComponent does it).",
       );
     }
+    // Checked after decoding: %1B is an escape character too.
+    attributes[key] = checkText("OTEL_RESOURCE_ATTRIBUTES", value, MAX_VALUE_CHARS, `the value of "${printable(key, 80)}"`);
   }
   return attributes;
 }
@@ -105,11 +110,19 @@ export function parseResourceAttributes(raw: string | undefined): Attributes {
 export function parseExporters(raw: string | undefined): ExporterName[] | undefined {
   if (!raw) return undefined;
   const names = raw.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+  if (names.length === 0) {
+    // ",,," would otherwise mean "no exporter" without a word: say so.
+    throw new ConfigError(
+      "OTEL_TRACES_EXPORTER",
+      `"${printable(raw, 40)}" names no exporter.`,
+      `Use a comma list of: ${EXPORTER_NAMES.join(", ")} (none to export nothing), or unset it for the default (tree).`,
+    );
+  }
   for (const name of names) {
     if (!(EXPORTER_NAMES as readonly string[]).includes(name)) {
       throw new ConfigError(
         "OTEL_TRACES_EXPORTER",
-        `unknown exporter "${name}".`,
+        `unknown exporter "${printable(name, 40)}".`,
         `Use a comma list of: ${EXPORTER_NAMES.join(", ")}. Example: OTEL_TRACES_EXPORTER=tree,zipkin`,
       );
     }
@@ -117,7 +130,7 @@ export function parseExporters(raw: string | undefined): ExporterName[] | undefi
   if (names.includes("none") && names.length > 1) {
     throw new ConfigError(
       "OTEL_TRACES_EXPORTER",
-      `"none" cannot be combined with other exporters (got "${raw}").`,
+      `"none" cannot be combined with other exporters (got "${printable(raw, 80)}").`,
       "Use OTEL_TRACES_EXPORTER=none alone to export nothing.",
     );
   }
@@ -128,7 +141,7 @@ export function parseSampler(name: string | undefined, arg: string | undefined):
   if (!name && arg) {
     throw new ConfigError(
       "OTEL_TRACES_SAMPLER_ARG",
-      `is set to "${arg}" but OTEL_TRACES_SAMPLER is not set, so nothing would read it.`,
+      `is set to "${printable(arg, 40)}" but OTEL_TRACES_SAMPLER is not set, so nothing would read it.`,
       "Also set OTEL_TRACES_SAMPLER=parentbased_traceidratio (or traceidratio).",
     );
   }
@@ -137,7 +150,7 @@ export function parseSampler(name: string | undefined, arg: string | undefined):
   if (!(SAMPLER_NAMES as readonly string[]).includes(sampler)) {
     throw new ConfigError(
       "OTEL_TRACES_SAMPLER",
-      `unknown sampler "${name}".`,
+      `unknown sampler "${printable(name, 40)}".`,
       `Use one of: ${SAMPLER_NAMES.join(", ")}.`,
     );
   }
@@ -151,7 +164,7 @@ export function parseRatio(arg: string | undefined): number {
   if (!(ratio >= 0 && ratio <= 1)) {
     throw new ConfigError(
       "OTEL_TRACES_SAMPLER_ARG",
-      `"${arg}" is not a ratio between 0 and 1.`,
+      `"${printable(arg, 40)}" is not a ratio between 0 and 1.`,
       "Give a decimal number, e.g. OTEL_TRACES_SAMPLER_ARG=0.1 to keep 10% of traces.",
     );
   }
@@ -165,15 +178,40 @@ function parseUrl(env: Env, variable: string, example: string): string | undefin
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(variable, `"${raw}" is not a URL.`, `Give a full URL with scheme and host, e.g. ${example}`);
+    throw new ConfigError(variable, `"${displayUrl(raw, 120)}" is not a URL.`, `Give a full URL with scheme and host, e.g. ${example}`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError(variable, `"${raw}" uses ${url.protocol} but only http: and https: are supported.`, `Example: ${example}`);
+    throw new ConfigError(variable, `"${displayUrl(raw, 120)}" uses ${printable(url.protocol, 20)} but only http: and https: are supported.`, `Example: ${example}`);
   }
   return url.href;
 }
 
-/** OTEL_EXPORTER_OTLP_ENDPOINT is a base URL; the spec appends the signal path to it. */
-function otlpBase(base: string | undefined): string | undefined {
-  return base === undefined ? undefined : `${base.replace(/\/$/, "")}/v1/traces`;
+/**
+ * OTEL_EXPORTER_OTLP_ENDPOINT is a base URL; the spec appends the signal
+ * path to it. Appended to the *path*: a query string (?tenant=a) stays a
+ * query string instead of swallowing "/v1/traces".
+ */
+export function otlpBase(base: string | undefined): string | undefined {
+  if (base === undefined) return undefined;
+  const url = new URL(base);
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/v1/traces`;
+  return url.href;
+}
+
+/** Longest service name, attribute key (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES) and value accepted. */
+const MAX_NAME_CHARS = 255;
+const MAX_VALUE_CHARS = 1024;
+
+/**
+ * A value that will be printed and stored: no control characters (an escape
+ * sequence in a service name would drive the learner's terminal), no bidi
+ * overrides, and bounded. Refused, not cleaned: the fix belongs where it was set.
+ */
+function checkText<T extends string | undefined>(variable: string, value: T, maxChars: number, what = "the value"): T {
+  if (value === undefined || isPrintable(value, maxChars)) return value;
+  const problem =
+    value.length > maxChars
+      ? `${what} is ${value.length} characters long; at most ${maxChars} are accepted.`
+      : `${what} contains control or bidi characters: "${printable(value, 80)}".`;
+  throw new ConfigError(variable, problem, "Use plain printable text; escape sequences and invisible characters would reach terminals and backends.");
 }

@@ -6,6 +6,7 @@ import type { AttributeValue, Attributes } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { Style } from "./ansi.ts";
 import type { TreeDetail } from "./tree-detail.ts";
+import { printable } from "../privacy/printable.ts";
 
 export interface DetailLine {
   text: string;
@@ -62,7 +63,7 @@ function noteLine(span: ReadableSpan, note: ParentNote): DetailLine {
 function attributeLines(attributes: Attributes): DetailLine[] {
   const entries = Object.entries(attributes).filter(([, value]) => value !== undefined);
   const shown = entries.length > MAX_ATTRIBUTES ? entries.slice(0, MAX_ATTRIBUTES - 1) : entries;
-  const lines = shown.map(([key, value]): DetailLine => ({ text: `${key}: ${formatValue(value)}`, style: "dim" }));
+  const lines = shown.map(([key, value]): DetailLine => ({ text: `${printable(key, 80)}: ${formatValue(value)}`, style: "dim" }));
   if (shown.length < entries.length) lines.push({ text: `… +${entries.length - shown.length} more`, style: "dim" });
   return lines;
 }
@@ -77,16 +78,18 @@ function eventLine(event: ReadableSpan["events"][number]): DetailLine {
     return { text: `• exception ${text}`.trimEnd(), style: "red" };
   }
   const entries = Object.entries(attributes).filter(([, value]) => value !== undefined);
-  if (entries.length === 0) return { text: `• ${event.name}`, style: "dim" };
-  const parts = entries.slice(0, MAX_EVENT_ATTRIBUTES).map(([key, value]) => `${key}: ${formatValue(value)}`);
+  const name = printable(event.name, 80);
+  if (entries.length === 0) return { text: `• ${name}`, style: "dim" };
+  const parts = entries.slice(0, MAX_EVENT_ATTRIBUTES).map(([key, value]) => `${printable(key, 80)}: ${formatValue(value)}`);
   if (entries.length > MAX_EVENT_ATTRIBUTES) parts.push(`… +${entries.length - MAX_EVENT_ATTRIBUTES} more`);
-  return { text: `• ${event.name} {${parts.join(", ")}}`, style: "dim" };
+  return { text: `• ${name} {${parts.join(", ")}}`, style: "dim" };
 }
 
 /** One line, at most MAX_VALUE_CHARS: strings as written, arrays as JSON. */
 export function formatValue(value: AttributeValue | undefined): string {
   const text = typeof value === "string" ? value : JSON.stringify(value);
-  const oneLine = text.replace(/\r?\n/g, "⏎");
+  // Newlines as ⏎, other control characters escaped (printable.ts): values can come from outside.
+  const oneLine = printable(text.slice(0, 4 * MAX_VALUE_CHARS).replace(/\r?\n/g, "⏎"), Infinity);
   return oneLine.length > MAX_VALUE_CHARS ? `${oneLine.slice(0, MAX_VALUE_CHARS - 1)}…` : oneLine;
 }
 

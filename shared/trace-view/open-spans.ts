@@ -6,6 +6,7 @@
 import type { Context } from "@opentelemetry/api";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { shortTraceId } from "./details.ts";
+import { printable } from "../privacy/printable.ts";
 
 /**
  * A leak of unended spans must not become a memory leak of ours: past this
@@ -49,7 +50,7 @@ export function describeOpenSpans(spans: readonly ReadableSpan[]): string | unde
   if (spans.length === 0) return undefined;
   const listed = spans
     .slice(0, MAX_LISTED)
-    .map((span) => `"${span.name}" (trace ${shortTraceId(span.spanContext().traceId)})`);
+    .map((span) => `"${printable(span.name, 120)}" (trace ${shortTraceId(span.spanContext().traceId)})`);
   if (spans.length > MAX_LISTED) listed.push(`and ${spans.length - MAX_LISTED} more`);
   const [subject, them] = spans.length === 1 ? ["1 span was", "it"] : [`${spans.length} spans were`, "them"];
   return (

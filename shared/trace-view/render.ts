@@ -13,6 +13,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { paint } from "./ansi.ts";
 import { detailLines, shortTraceId, type DetailLine, type ParentNote } from "./details.ts";
 import type { TreeDetail } from "./tree-detail.ts";
+import { printable } from "../privacy/printable.ts";
 
 export { colorEnabled } from "./ansi.ts";
 
@@ -139,13 +140,13 @@ function parentNote(root: ReadableSpan, printedSpanIds?: ReadonlySet<string>): P
 /** name [service] KIND, where INTERNAL (the default kind) is left out as noise. */
 function plainLabel(span: ReadableSpan): string {
   const kind = kindName(span);
-  return `${span.name} [${serviceName(span)}]${kind ? ` ${kind}` : ""}`;
+  return `${spanName(span)} [${serviceName(span)}]${kind ? ` ${kind}` : ""}`;
 }
 
 function styledLabel(span: ReadableSpan, color: boolean): string {
   const kind = kindName(span);
   return (
-    paint(span.name, "bold", color) +
+    paint(spanName(span), "bold", color) +
     " " +
     paint(`[${serviceName(span)}]`, "cyan", color) +
     (kind ? ` ${paint(kind, "magenta", color)}` : "")
@@ -171,7 +172,7 @@ function bar(span: ReadableSpan, axis: { start: number; end: number }, width: nu
 function status(span: ReadableSpan, color: boolean): string {
   switch (span.status.code) {
     case SpanStatusCode.ERROR: {
-      const message = span.status.message ? `: ${span.status.message}` : "";
+      const message = span.status.message ? `: ${printable(span.status.message)}` : "";
       return paint(`✗ ERROR${message}`, "red", color);
     }
     case SpanStatusCode.OK:
@@ -181,8 +182,14 @@ function status(span: ReadableSpan, color: boolean): string {
   }
 }
 
+// Names and messages can come from outside (a request body, OTEL_SERVICE_NAME):
+// escape sequences in them must not drive the terminal (shared/privacy/printable.ts).
 function serviceName(span: ReadableSpan): string {
-  return String(span.resource.attributes["service.name"] ?? "unknown_service");
+  return printable(span.resource.attributes["service.name"] ?? "unknown_service", 80);
+}
+
+function spanName(span: ReadableSpan): string {
+  return printable(span.name, 120);
 }
 
 /** Services in the order they first appear in the tree. */
