@@ -94,9 +94,8 @@ describe("Task 2: parallel tool calls, and a time limit", () => {
     const { result, parent } = await underParent(telemetry.tracer(), () => lesson.runToolCalls([call("a"), call("b"), call("c")], toolbox, 2000));
     const tookMs = Date.now() - started;
     assert.deepEqual(result.map((outcome) => outcome.content), ["a done", "b done", "c done"], "🚨 runToolCalls() should return one outcome per call, in the calls' order");
-    const spans = toolSpans(telemetry.spans());
-    assert.equal(spans.length, 3, `🚨 expected 3 execute_tool spans, got ${names(spans)}`);
-    for (const span of spans) assert.equal(parentId(span), parent.spanId, `🚨 ${span.name} is not a sibling of the others under the agent's span`);
+    // The spans come from task 1; when they are there, they must be siblings under the caller.
+    for (const span of toolSpans(telemetry.spans())) assert.equal(parentId(span), parent.spanId, `🚨 ${span.name} is not a sibling of the others under the agent's span`);
     assert.ok(tookMs < 400, `🚨 three tools of 150 ms took ${tookMs} ms: they ran one after the other. The model asked for them in one turn; start them all, then wait (Promise.all).`);
   });
 
@@ -108,8 +107,9 @@ describe("Task 2: parallel tool calls, and a time limit", () => {
     assert.ok(tookMs < 2000, `🚨 with a 200 ms limit, a hanging tool held the agent for ${tookMs} ms: bound each call (withTimeLimit in shared/tool-agent/time-limit.ts, or Promise.race with a timer)`);
     assert.equal(outcomes[1]?.content, "quick done", "🚨 the quick tool's answer is missing");
     assert.match(outcomes[0]?.content ?? "", /error/, "🚨 the hung tool's outcome should tell the model it failed");
-    const stuck = findSpan(telemetry.spans(), "execute_tool stuck");
-    assert.equal(stuck.attributes["error.type"], "timeout", `🚨 the hung tool's span should say error.type "timeout", got ${JSON.stringify(stuck.attributes["error.type"])}`);
+    assert.equal(outcomes[0]?.errorType, "timeout", `🚨 the hung tool's outcome should have errorType "timeout" (the time limit's error code, which the span's error.type takes), got ${JSON.stringify(outcomes[0]?.errorType)}`);
+    const stuck = toolSpans(telemetry.spans()).find((span) => span.name === "execute_tool stuck");
+    if (stuck) assert.equal(stuck.attributes["error.type"], "timeout", `🚨 the hung tool's span should say error.type "timeout", got ${JSON.stringify(stuck.attributes["error.type"])}`);
   });
 });
 
