@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { connectMcp, listenMcp, type McpConnection, type McpHttpServer, type Meta } from "../shared/mcp/index.ts";
+import { connectMcp, listenMcp, startMcpServer, type McpConnection, type McpHttpServer, type Meta } from "../shared/mcp/index.ts";
 import { startModelServer, type ModelServerProcess } from "../shared/model-server/index.ts";
 import { childrenOf, findSpan, loadLesson, parentId, spanId, spansNamed, traceId, useTestTelemetry } from "../shared/testing/index.ts";
 import type * as Lesson from "./15-tools-mcp.ts";
@@ -258,5 +258,23 @@ describe("Whole lesson: the agent loop, one trace", () => {
     const agent = findSpan(telemetry.spans(), `invoke_agent ${lesson.AGENT_NAME}`);
     assert.equal(agent.attributes["app.agent.step_limit_reached"], true, "🚨 the agent span should carry app.agent.step_limit_reached");
     assert.equal(agent.attributes["error.type"], "step_limit_reached", "🚨 the agent span's error.type should say step_limit_reached");
+  });
+
+  it("an MCP server that dies mid-call: the call fails fast, the agent reports it, the spans show where", { timeout: 60_000 }, async () => {
+    const dying = await startMcpServer({ stdio: "ignore", env: { OTEL_TRACES_EXPORTER: "none" } });
+    const connection = await connectMcp(dying.url);
+    try {
+      const started = Date.now();
+      const outcome = await lesson.executeTool(call("crash_server"), "extension", () => lesson.callMcpTool(connection, "crash_server", { query: "x" }));
+      assert.ok(Date.now() - started < 5000, "🚨 the call to a server that died took more than 5 s to fail");
+      assert.match(outcome.content, /^error: /, "🚨 the agent should report the failed call to the model");
+      const client = telemetry.spans().find((span) => span.name === "tools/call crash_server");
+      assert.ok(client, "🚨 no MCP client span for the call to the dying server");
+      assert.match(String(client.attributes["error.type"]), /^[A-Za-z0-9_.-]{1,40}$/, "🚨 the client span's error.type should be a short code (the socket's)");
+      assert.equal(client.status.code, SpanStatusCode.ERROR, "🚨 the client span of a call that failed should be ERROR");
+    } finally {
+      await connection.close();
+      await dying.stop();
+    }
   });
 });
