@@ -91,14 +91,15 @@ describe("Task 2: parallel tool calls, and a time limit", () => {
   };
 
   it("the calls of one turn run at the same time, as sibling execute_tool spans, outcomes in the calls' order", async () => {
-    const toolbox: Lesson.Toolbox = { local: [sleepy("a", 150), sleepy("b", 150), sleepy("c", 150)], mcpTools: [] };
+    const toolbox: Lesson.Toolbox = { local: [sleepy("a", 200), sleepy("b", 200), sleepy("c", 200)], mcpTools: [] };
     const started = Date.now();
     const { result, parent } = await underParent(telemetry.tracer(), () => lesson.runToolCalls([call("a"), call("b"), call("c")], toolbox, 2000));
     const tookMs = Date.now() - started;
     assert.deepEqual(result.map((outcome) => outcome.content), ["a done", "b done", "c done"], "🚨 runToolCalls() should return one outcome per call, in the calls' order");
     // The spans come from task 1; when they are there, they must be siblings under the caller.
     for (const span of toolSpans(telemetry.spans())) assert.equal(parentId(span), parent.spanId, `🚨 ${span.name} is not a sibling of the others under the agent's span`);
-    assert.ok(tookMs < 400, `🚨 three tools of 150 ms took ${tookMs} ms: they ran one after the other. The model asked for them in one turn; start them all, then wait (Promise.all).`);
+    // One after the other takes at least 600 ms; together about 200 (the margin is for a busy machine).
+    assert.ok(tookMs < 550, `🚨 three tools of 200 ms took ${tookMs} ms: they ran one after the other. The model asked for them in one turn; start them all, then wait (Promise.all).`);
   });
 
   it("a tool that hangs is cut off at the time limit: its span ends with error.type timeout, the other calls still answer", async () => {
