@@ -44,9 +44,11 @@ import {
   ATTR_MCP_SESSION_ID,
   ATTR_NETWORK_PROTOCOL_NAME,
   ATTR_NETWORK_TRANSPORT,
+  ATTR_RPC_RESPONSE_STATUS_CODE,
   boundToolResult,
   connectMcp,
   EXECUTE_TOOL_BUCKETS,
+  jsonRpcErrorCode,
   MCP_ERROR_TYPE_TOOL_ERROR,
   MCP_METHOD_TOOLS_CALL,
   MCP_OPERATION_BUCKETS,
@@ -298,6 +300,8 @@ export async function callMcpTool(mcp: McpConnection, name: string, args: { quer
           recordSpanError(span, error);
           // The JSON-RPC error code, "timeout", or the socket's code when the server died.
           span.setAttribute(ATTR_ERROR_TYPE, (errorType ??= mcpErrorType(error)));
+          const status = jsonRpcErrorCode(error);
+          if (status) span.setAttribute(ATTR_RPC_RESPONSE_STATUS_CODE, status);
           throw error;
         } finally {
           span.end();

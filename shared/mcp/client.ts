@@ -12,7 +12,7 @@
 import { trace } from "@opentelemetry/api";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { McpError, type JSONRPCMessage, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, McpError, type JSONRPCMessage, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { printable } from "../model-server/printable.ts";
 import { ATTR_JSONRPC_REQUEST_ID, MCP_METHOD_TOOLS_CALL } from "./names.ts";
 
@@ -70,4 +70,18 @@ export function mcpErrorType(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string") return printable(code, 40);
   return "_OTHER";
+}
+
+/**
+ * `rpc.response.status_code` (mcp.md: Conditionally Required "if response
+ * contains an error code"): the code of a JSON-RPC error the server sent.
+ * Undefined for errors the SDK makes up on the client's side (connection
+ * closed -32000, request timeout -32001) and for anything else. SDK 1.32.2
+ * answers an unknown tool or invalid arguments with an `isError` result, not
+ * a JSON-RPC error (measured), so for tools/call this is rare.
+ */
+export function jsonRpcErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof McpError)) return undefined;
+  if (error.code === ErrorCode.ConnectionClosed || error.code === ErrorCode.RequestTimeout) return undefined;
+  return String(error.code);
 }

@@ -11,7 +11,8 @@ import { ROOT_CONTEXT, trace, TraceFlags } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { startOtlpReceiver } from "../receivers/index.ts";
 import { receivedSpans, settle } from "../agent-service/otlp-spans.ts";
-import { boundToolResult, connectMcp, listenMcp, mcpErrorType, metaGetter, metaSetter, startMcpServer, type Meta, type ToolExtra } from "./index.ts";
+import { CallToolResultSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { boundToolResult, connectMcp, jsonRpcErrorCode, listenMcp, mcpErrorType, metaGetter, metaSetter, startMcpServer, type Meta, type ToolExtra } from "./index.ts";
 
 const propagator = new W3CTraceContextPropagator();
 const parent = trace.setSpanContext(ROOT_CONTEXT, {
@@ -67,6 +68,20 @@ describe("trace context in params._meta", () => {
         context.disable();
       }
       assert.match(String(tagged["jsonrpc.request.id"]), /^\d+$/, "🚨 the tools/call request id was not put on the active span");
+    } finally {
+      await mcp.close();
+      await server.close();
+    }
+  });
+
+  it("a JSON-RPC error from the server gives rpc.response.status_code and error.type; a closed connection gives no status code", async () => {
+    const server = await listenMcp();
+    const mcp = await connectMcp(server.url);
+    try {
+      const error = await mcp.client.request({ method: "tools/nope" } as never, CallToolResultSchema).catch((e: unknown) => e);
+      assert.equal(jsonRpcErrorCode(error), "-32601", "🚨 a Method not found answer should give rpc.response.status_code -32601");
+      assert.equal(mcpErrorType(error), "-32601", "🚨 error.type should be the JSON-RPC code as a string (mcp.md)");
+      assert.equal(jsonRpcErrorCode(new McpError(-32000, "Connection closed")), undefined, "🚨 a connection the client saw close is no response code");
     } finally {
       await mcp.close();
       await server.close();
