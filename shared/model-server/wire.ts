@@ -32,6 +32,8 @@ export interface ChatCompletionRequest {
   includeUsage: boolean;
   maxTokens?: number;
   tools: WireTool[];
+  /** `parallel_tool_calls: true`: the fake model then calls every offered tool in one turn (lesson 15). */
+  parallelToolCalls?: boolean;
 }
 export interface Usage {
   prompt_tokens: number;
@@ -121,6 +123,7 @@ export function parseChatRequest(body: unknown): ChatCompletionRequest {
     includeUsage: streamOptions?.include_usage === true,
     ...(typeof maxTokens === "number" ? { maxTokens } : {}),
     tools,
+    ...(b.parallel_tool_calls === true ? { parallelToolCalls: true } : {}),
   };
 }
 
@@ -166,15 +169,20 @@ export function complete(request: ChatCompletionRequest): Completion {
   const question = [...request.messages].reverse().find((m) => m.role === "user")?.content ?? "";
 
   if (request.tools.length > 0 && last.role !== "tool") {
-    const tool = request.tools[0]!;
     const args = JSON.stringify({ query: question.slice(0, 200) });
+    // One tool, or with parallel_tool_calls every offered tool at once (ids stay unique per call).
+    const chosen = request.parallelToolCalls ? request.tools : request.tools.slice(0, 1);
     return {
       id,
       created,
       content: null,
-      toolCalls: [{ id: `call_${h.toString(36)}`, type: "function", function: { name: tool.function.name, arguments: args } }],
+      toolCalls: chosen.map((tool, i) => ({
+        id: i === 0 ? `call_${h.toString(36)}` : `call_${h.toString(36)}_${i}`,
+        type: "function" as const,
+        function: { name: tool.function.name, arguments: args },
+      })),
       finishReason: "tool_calls",
-      usage: usage(promptTokens, 6 + countTokens(args)),
+      usage: usage(promptTokens, chosen.length * (6 + countTokens(args))),
     };
   }
   const answer =

@@ -1,0 +1,115 @@
+import type { Mutant } from "../mutants.ts";
+
+export default [
+  {
+    task: 1,
+    kind: "wrong",
+    why: "starts the execute_tool span in ROOT_CONTEXT: a new trace per tool call",
+    edits: [["    },\n    async (span) => {\n      try {\n        const content = await run();", "    },\n    ROOT_CONTEXT,\n    async (span) => {\n      try {\n        const content = await run();"]],
+    mentions: /not a child of the span active/,
+  },
+  {
+    task: 1,
+    kind: "wrong",
+    why: "sets gen_ai.operation.name after the span started (samplers never see it)",
+    edits: [
+      ['        "gen_ai.operation.name": "execute_tool",\n        [ATTR_GEN_AI_TOOL_NAME]: call.name,', "        [ATTR_GEN_AI_TOOL_NAME]: call.name,"],
+      ["      try {\n        const content = await run();", '      try {\n        span.setAttribute("gen_ai.operation.name", "execute_tool");\n        const content = await run();'],
+    ],
+    mentions: /gen_ai\.operation\.name/,
+  },
+  {
+    task: 1,
+    kind: "wrong",
+    why: "names the span after the call id (one span name per call: high cardinality)",
+    edits: [["    `execute_tool ${call.name}`,", "    `execute_tool ${call.id}`,"]],
+    mentions: /execute_tool \{gen_ai\.tool\.name\}|no span named/,
+  },
+  {
+    task: 1,
+    kind: "wrong",
+    why: "records the tool's arguments on every span (Opt-In content, may hold user data)",
+    edits: [["        ...(captureContent() ? { [ATTR_GEN_AI_TOOL_CALL_ARGUMENTS]", "        ...(true ? { [ATTR_GEN_AI_TOOL_CALL_ARGUMENTS]"]],
+    mentions: /Opt-In/,
+  },
+  {
+    task: 1,
+    kind: "wrong",
+    why: "records the error, then rethrows it: one failing tool ends the agent's turn",
+    edits: [["        recordSpanError(span, error);\n        return { callId: call.id,", "        recordSpanError(span, error);\n        throw error;\n        return { callId: call.id,"]],
+    mentions: /do not rethrow/,
+  },
+  {
+    task: 2,
+    kind: "wrong",
+    why: "runs the calls one after the other (each with a time limit)",
+    edits: [
+      [
+        "  return Promise.all(calls.map((call) => executeTool(call, typeOf(toolbox, call.name), () => withTimeLimit((signal) => runTool(toolbox, call, signal), timeLimitMs))));",
+        "  const outcomes: ToolOutcome[] = [];\n  for (const call of calls) outcomes.push(await executeTool(call, typeOf(toolbox, call.name), () => withTimeLimit((signal) => runTool(toolbox, call, signal), timeLimitMs)));\n  return outcomes;",
+      ],
+    ],
+    mentions: /one after the other/,
+  },
+  {
+    task: 2,
+    kind: "wrong",
+    why: "runs the calls in parallel but without a time limit",
+    edits: [["() => withTimeLimit((signal) => runTool(toolbox, call, signal), timeLimitMs))));", "() => runTool(toolbox, call, new AbortController().signal))));"]],
+    mentions: /held the agent/,
+  },
+  {
+    task: 3,
+    kind: "wrong",
+    why: "injects from ROOT_CONTEXT: _meta gets no traceparent",
+    edits: [["          propagation.inject(context.active(), meta, metaSetter);", "          propagation.inject(ROOT_CONTEXT, meta, metaSetter);"]],
+    mentions: /_meta\.traceparent/,
+  },
+  {
+    task: 3,
+    kind: "wrong",
+    why: "builds _meta but never passes it to callTool()",
+    edits: [["callTool({ name, arguments: args, _meta: meta }", "callTool({ name, arguments: args }"]],
+    mentions: /_meta\.traceparent/,
+  },
+  {
+    task: 3,
+    kind: "wrong",
+    why: "makes the MCP client span INTERNAL",
+    edits: [["        kind: SpanKind.CLIENT,", "        kind: SpanKind.INTERNAL,"]],
+    mentions: /CLIENT/,
+  },
+  {
+    task: 3,
+    kind: "wrong",
+    why: "leaves out mcp.session.id",
+    edits: [["          ...(mcp.sessionId ? { [ATTR_MCP_SESSION_ID]: mcp.sessionId } : {}),\n", ""]],
+    mentions: /mcp\.session\.id/,
+  },
+  {
+    task: 4,
+    kind: "wrong",
+    why: "takes the parent from the server's active context instead of params._meta",
+    edits: [["propagation.extract(ROOT_CONTEXT, extra._meta as Meta | undefined, metaGetter);", "context.active();"]],
+    mentions: /another trace|_meta/,
+  },
+  {
+    task: 4,
+    kind: "wrong",
+    why: "extracts the parent but does not start the span in it",
+    edits: [["{ kind: SpanKind.SERVER, attributes }, parent, async (span)", "{ kind: SpanKind.SERVER, attributes }, async (span)"]],
+    mentions: /another trace/,
+  },
+  {
+    task: 4,
+    kind: "wrong",
+    why: "records jsonrpc.request.id as a number",
+    edits: [["[ATTR_JSONRPC_REQUEST_ID]: printable(extra.requestId, 64),", "[ATTR_JSONRPC_REQUEST_ID]: Number(extra.requestId),"]],
+    mentions: /as a string/,
+  },
+  {
+    kind: "correct",
+    why: "injects from the client span's context built explicitly (trace.setSpan) instead of context.active()",
+    edits: [["          propagation.inject(context.active(), meta, metaSetter);", "          propagation.inject(trace.setSpan(context.active(), span), meta, metaSetter);"]],
+  },
+] satisfies Mutant[];

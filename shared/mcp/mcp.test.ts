@@ -1,0 +1,155 @@
+/**
+ * The MCP pieces lesson 15 stands on, with the real SDK over real HTTP:
+ * trace context in `params._meta` (written by the caller, read back by the
+ * server, hostile values refused), a server that dies mid-call (the call
+ * fails fast with a low-cardinality error.type), huge and hostile tool
+ * results bounded, and the server process exporting its own spans over OTLP.
+ */
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { ROOT_CONTEXT, trace, TraceFlags } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { startOtlpReceiver } from "../receivers/index.ts";
+import { receivedSpans, settle } from "../agent-service/otlp-spans.ts";
+import { CallToolResultSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { boundToolResult, connectMcp, jsonRpcErrorCode, listenMcp, mcpErrorType, metaGetter, metaSetter, startMcpServer, type Meta, type ToolExtra } from "./index.ts";
+
+const propagator = new W3CTraceContextPropagator();
+const parent = trace.setSpanContext(ROOT_CONTEXT, {
+  traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+  spanId: "00f067aa0ba902b7",
+  traceFlags: TraceFlags.SAMPLED,
+  isRemote: false,
+});
+
+describe("trace context in params._meta", () => {
+  it("a tools/call carries traceparent in _meta to the server, with the session and request ids", async () => {
+    const seen: ToolExtra[] = [];
+    const server = await listenMcp((_name, handler) => async (args, extra) => {
+      seen.push(extra);
+      return handler(args, extra);
+    });
+    const mcp = await connectMcp(server.url);
+    try {
+      const meta: Meta = {};
+      propagator.inject(parent, meta, metaSetter);
+      assert.match(String(meta.traceparent), /^00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01$/, "🚨 inject did not write traceparent into _meta");
+      await mcp.client.callTool({ name: "lookup_weather", arguments: { query: "Lisbon" }, _meta: meta });
+      const extra = seen[0];
+      assert.ok(extra, "🚨 the server's tool handler never ran");
+      assert.equal(extra._meta?.traceparent, meta.traceparent, "🚨 _meta.traceparent did not arrive at the server unchanged");
+      const remote = trace.getSpanContext(propagator.extract(ROOT_CONTEXT, extra._meta as Meta, metaGetter));
+      assert.equal(remote?.traceId, "4bf92f3577b34da6a3ce929d0e0e4736", "🚨 the server could not extract the caller's trace from _meta");
+      assert.equal(remote?.spanId, "00f067aa0ba902b7", "🚨 the extracted parent is not the caller's span");
+      assert.equal(remote?.isRemote, true, "🚨 an extracted parent must be marked remote");
+      assert.ok(mcp.sessionId && extra.sessionId === mcp.sessionId, `🚨 the session id differs between client (${mcp.sessionId}) and server (${extra.sessionId})`);
+      assert.ok(extra.requestId !== undefined && extra.requestId !== null, "🚨 the server saw no JSON-RPC request id");
+      assert.ok(mcp.protocolVersion, "🚨 the client negotiated no protocol version");
+    } finally {
+      await mcp.close();
+      await server.close();
+    }
+  });
+
+  it("the client transport tags the active span with the tools/call request id", async () => {
+    const server = await listenMcp();
+    const mcp = await connectMcp(server.url);
+    const tagged: Record<string, unknown> = {};
+    const span = trace.wrapSpanContext(trace.getSpanContext(parent)!);
+    span.setAttribute = (key, value) => ((tagged[key] = value), span);
+    try {
+      const { context } = await import("@opentelemetry/api");
+      const { AsyncLocalStorageContextManager } = await import("@opentelemetry/context-async-hooks");
+      const manager = new AsyncLocalStorageContextManager().enable();
+      context.setGlobalContextManager(manager);
+      try {
+        await context.with(trace.setSpan(ROOT_CONTEXT, span), () => mcp.client.callTool({ name: "lookup_weather", arguments: { query: "Porto" } }));
+      } finally {
+        context.disable();
+      }
+      assert.match(String(tagged["jsonrpc.request.id"]), /^\d+$/, "🚨 the tools/call request id was not put on the active span");
+    } finally {
+      await mcp.close();
+      await server.close();
+    }
+  });
+
+  it("a JSON-RPC error from the server gives rpc.response.status_code and error.type; a closed connection gives no status code", async () => {
+    const server = await listenMcp();
+    const mcp = await connectMcp(server.url);
+    try {
+      const error = await mcp.client.request({ method: "tools/nope" } as never, CallToolResultSchema).catch((e: unknown) => e);
+      assert.equal(jsonRpcErrorCode(error), "-32601", "🚨 a Method not found answer should give rpc.response.status_code -32601");
+      assert.equal(mcpErrorType(error), "-32601", "🚨 error.type should be the JSON-RPC code as a string (mcp.md)");
+      assert.equal(jsonRpcErrorCode(new McpError(-32000, "Connection closed")), undefined, "🚨 a connection the client saw close is no response code");
+    } finally {
+      await mcp.close();
+      await server.close();
+    }
+  });
+
+  it("hostile _meta values read as absent: no remote parent from an object, a number or a megabyte", () => {
+    for (const traceparent of [{ toString: () => "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" }, 42, `00-${"a".repeat(1_000_000)}`]) {
+      const extracted = propagator.extract(ROOT_CONTEXT, { traceparent } as Meta, metaGetter);
+      assert.equal(trace.getSpanContext(extracted), undefined, `🚨 a ${typeof traceparent} traceparent became a parent`);
+    }
+    assert.deepEqual(metaGetter.keys(undefined), [], "🚨 keys() of a missing _meta should be empty");
+  });
+});
+
+describe("results and failures from the tool server", () => {
+  let server: Awaited<ReturnType<typeof startMcpServer>> | undefined;
+  after(async () => server?.stop());
+
+  it("a huge result is cut, a hostile one made printable, and a server that dies mid-call fails the call fast", { timeout: 60_000 }, async () => {
+    server = await startMcpServer({ stdio: "ignore", env: { OTEL_TRACES_EXPORTER: "none" } });
+    const mcp = await connectMcp(server.url);
+    try {
+      const huge = boundToolResult(await mcp.client.callTool({ name: "huge_report", arguments: { query: "all" } }));
+      assert.equal(huge.originalChars, 3_250_000, "🚨 the huge tool should have sent 3,250,000 characters");
+      assert.ok(huge.truncated && huge.text.length <= 2001, `🚨 a huge result was kept at ${huge.text.length} characters (limit 2000)`);
+
+      const hostile = boundToolResult(await mcp.client.callTool({ name: "hostile_note", arguments: { query: "x" } }));
+      // eslint-disable-next-line no-control-regex
+      assert.doesNotMatch(hostile.text, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/, `🚨 control characters reached the result: ${JSON.stringify(hostile.text)}`);
+      assert.ok(hostile.escaped, "🚨 the bounded result does not say it escaped control characters");
+
+      const started = Date.now();
+      const error = await mcp.client.callTool({ name: "crash_server", arguments: { query: "x" } }, undefined, { timeout: 10_000 }).then(
+        () => assert.fail("🚨 a call to a server that died returned a result"),
+        (e: unknown) => e,
+      );
+      const tookMs = Date.now() - started;
+      assert.ok(tookMs < 5000, `🚨 the call to a dead server took ${tookMs} ms to fail`);
+      const type = mcpErrorType(error);
+      assert.match(type, /^[A-Za-z0-9_.-]{1,40}$/, `🚨 error.type for a dead server is not a short code: ${JSON.stringify(type)}`);
+      assert.notEqual(type, "timeout", "🚨 a dead server was only noticed by the timeout");
+      assert.equal(await server.exited, 70, "🚨 the tool server should have exited with code 70");
+    } finally {
+      await mcp.close();
+    }
+  });
+});
+
+describe("the tool server process exports its spans", () => {
+  it("over OTLP, as service mcp-tools-server, and flushes them when stopped", { timeout: 60_000 }, async () => {
+    const receiver = await startOtlpReceiver();
+    const server = await startMcpServer({
+      stdio: "ignore",
+      env: { OTEL_TRACES_EXPORTER: "otlp", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: "60000" },
+    });
+    try {
+      const mcp = await connectMcp(server.url);
+      await mcp.client.callTool({ name: "lookup_weather", arguments: { query: "Paris" } });
+      await mcp.close();
+    } finally {
+      await server.stop(); // the batch waits 60 s: only the flush on SIGTERM can deliver it
+    }
+    await settle(() => receivedSpans(receiver).length, 1);
+    const spans = receivedSpans(receiver);
+    await receiver.close();
+    const work = spans.find((span) => span.name === "weather.lookup");
+    assert.ok(work, `🚨 the tool's own span did not arrive; got ${JSON.stringify(spans.map((s) => s.name))}`);
+    assert.equal(work.resource["service.name"], "mcp-tools-server", "🚨 the tool server's spans carry the wrong service.name");
+  });
+});
