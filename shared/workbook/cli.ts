@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createInterface } from "node:readline/promises";
-import { ROOT } from "../testing/load-lesson.ts";
+import { ROOT } from "../paths.ts";
 import { findLesson, listLessons, UnknownLessonError, type Lesson } from "./lessons.ts";
 
 /** Exit statuses: 0 fine, 1 the work is not done / the command failed, 2 a mistake in what was typed. */

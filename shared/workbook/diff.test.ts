@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { copyWorkbook, runCli, type Copy } from "./cli-fixture.ts";
-import { cleanSolution, deriveExercise } from "./derive.ts";
+import { cleanSolution, deriveExercise } from "../authoring/derive.ts";
 
 const LESSON = "lessons/01-setup.ts";
 let copy: Copy;

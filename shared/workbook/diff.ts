@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createTwoFilesPatch } from "diff";
 import { EXIT, lessonFromArg, missingFileMessage, shown } from "./cli.ts";
-import { cleanSolution } from "./derive.ts";
+import { cleanSolution } from "../authoring/derive.ts";
 import { isMain } from "./run-main.ts";
 
 const useColor = !process.env.NO_COLOR && (Boolean(process.env.FORCE_COLOR) || process.stdout.isTTY === true);

@@ -1,7 +1,7 @@
 /** Where the lessons are, and turning what a learner types ("3", "03", "03-propagation") into one. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "../testing/load-lesson.ts";
+import { ROOT } from "../paths.ts";
 
 export interface Lesson {
   /** "03" */

@@ -10,12 +10,12 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "../testing/load-lesson.ts";
+import { ROOT } from "../paths.ts";
 import { missingFileMessage, readState, writeState } from "./cli.ts";
-import { tasksIn } from "./derive.ts";
+import { tasksIn } from "../authoring/derive.ts";
 import { readLessonText } from "./lesson-text.ts";
 import type { Lesson } from "./lessons.ts";
-import { pristineSource } from "./pristine.ts";
+import { pristineSource } from "../authoring/pristine.ts";
 import { runLessonTests, type RunResult } from "./run-tests.ts";
 
 export type LessonState = "not started" | "in progress" | "done" | "problem" | "missing";

@@ -1,6 +1,6 @@
 /** Prints RunResults for a learner: one line per task, the first 🚨 of each failing task. */
 import { relative } from "node:path";
-import { ROOT } from "../testing/load-lesson.ts";
+import { ROOT } from "../paths.ts";
 import type { Lesson } from "./lessons.ts";
 import type { RunResult } from "./run-tests.ts";
 

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { copyWorkbook, runCli, type Copy } from "./cli-fixture.ts";
-import { deriveExercise } from "./derive.ts";
+import { deriveExercise } from "../authoring/derive.ts";
 
 const LESSON = "lessons/01-setup.ts";
 let copy: Copy;

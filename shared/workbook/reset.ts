@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ask, EXIT, interactive, lessonFromArg, shown, stateDir } from "./cli.ts";
-import { pristineSource } from "./pristine.ts";
+import { pristineSource } from "../authoring/pristine.ts";
 import { isMain } from "./run-main.ts";
 
 function usage(): number {

@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { relative } from "node:path";
-import { ROOT } from "../testing/load-lesson.ts";
+import { ROOT } from "../paths.ts";
 import { defaultTimeoutMs, killGroup } from "./run-tests.ts";
 
 export interface FileRun {

@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { relative } from "node:path";
-import { ROOT } from "../testing/load-lesson.ts";
+import { ROOT } from "../paths.ts";
 import type { Lesson } from "./lessons.ts";
 
 /** One line of reporter.mjs output. */

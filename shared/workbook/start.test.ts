@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { copyWorkbook, processesIn, runCli, type Copy } from "./cli-fixture.ts";
-import { cleanSolution, deriveExercise } from "./derive.ts";
+import { cleanSolution, deriveExercise } from "../authoring/derive.ts";
 
 const LESSON = "lessons/01-setup.ts";
 const solved = () => cleanSolution(readFileSync(copy.path("solutions/01-setup.ts"), "utf8"));

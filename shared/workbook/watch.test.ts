@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { copyWorkbook, processesIn, runCli, startCli, type Copy } from "./cli-fixture.ts";
-import { cleanSolution } from "./derive.ts";
+import { cleanSolution } from "../authoring/derive.ts";
 
 const LESSON = "lessons/01-setup.ts";
 let copy: Copy;

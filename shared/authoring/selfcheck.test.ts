@@ -16,11 +16,11 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { ROOT } from "../testing/load-lesson.ts";
+import { ROOT } from "../paths.ts";
 import { deriveExercise, tasksIn } from "./derive.ts";
-import { listLessons, type Lesson } from "./lessons.ts";
+import { listLessons, type Lesson } from "../workbook/lessons.ts";
 import { writeDerived } from "./pristine.ts";
-import { runLessonTests, type RunResult } from "./run-tests.ts";
+import { runLessonTests, type RunResult } from "../workbook/run-tests.ts";
 
 // WORKBOOK_SELFCHECK=03 (or 03,05) checks only those lessons: handy while writing one.
 const only = process.env.WORKBOOK_SELFCHECK?.split(",").map((id) => id.trim().padStart(2, "0"));
