@@ -7,7 +7,8 @@
  */
 import { watch as watchFolder, existsSync, type FSWatcher } from "node:fs";
 import { basename, dirname } from "node:path";
-import { EXIT, lessonFromArg, missingFileMessage, shown } from "./cli.ts";
+import { killAllChildren } from "./child-process.ts";
+import { EXIT, lessonFromArg, missingFileMessage, parseCommand, shown } from "./cli.ts";
 import { listLessons, type Lesson } from "./lessons.ts";
 import { allStatuses, nextLesson, rememberResult } from "./progress.ts";
 import { bold, dim, formatLessonResult, green } from "./report.ts";
@@ -16,6 +17,8 @@ import { runLessonFile } from "./run-file.ts";
 import { runLessonTests } from "./run-tests.ts";
 
 const DEBOUNCE_MS = 150;
+/** Ctrl-C, `kill`, a closed terminal: each stops the runs (their whole process groups) and ends watch mode. */
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 const MAX_OUTPUT_LINES = 80;
 const tty = process.stdout.isTTY === true;
 
@@ -38,8 +41,12 @@ async function check(lesson: Lesson, signal: AbortSignal): Promise<boolean> {
     runLessonTests(lesson, { signal }),
   ]);
   if (signal.aborted) return false;
-  console.log(bold(`── npx tsx ${shown(lesson.lessonPath)}`) + dim(run.timedOut ? "  (stopped: it did not finish in time)" : `  (exit ${run.status})`));
+  console.log(bold(`── npx tsx ${shown(lesson.lessonPath)}`) + dim(run.timedOut ? `  (stopped after ${Math.round(run.timeoutMs / 1000)} s)` : `  (exit ${run.status})`));
   console.log(lastLines(run.output, MAX_OUTPUT_LINES) || dim("(no output)"));
+  if (run.timedOut) {
+    console.log(`🚨 npx tsx ${shown(lesson.lessonPath)} did not finish within ${Math.round(run.timeoutMs / 1000)} s and was stopped (its main() and whatever it started). ` +
+      "Likely causes: an endless loop, a promise that never settles, or a server, socket or timer left open. The output above shows how far it got.");
+  }
   console.log(bold("── tests"));
   console.log(formatLessonResult(lesson, result, lesson.lessonPath));
   rememberResult(lesson, result);
@@ -47,14 +54,29 @@ async function check(lesson: Lesson, signal: AbortSignal): Promise<boolean> {
 }
 
 export async function watch(argv: string[]): Promise<number> {
-  if (argv.length > 1 || argv.some((arg) => arg.startsWith("-"))) {
-    console.error("usage: npm run watch [-- NN]   e.g. npm run watch -- 01");
-    return EXIT.usage;
-  }
+  const args = parseCommand(argv, {}, "usage: npm run watch [-- NN]   e.g. npm run watch -- 01", { min: 0, max: 1 });
+  if (!args) return EXIT.usage;
   const lessons = listLessons();
+  // Until the watch loop has its own handlers (finding the first lesson may run every lesson's tests).
+  const early = () => {
+    killAllChildren();
+    console.log(dim("\nStopped watching."));
+    process.exit(EXIT.ok);
+  };
+  for (const signal of SIGNALS) process.on(signal, early);
+  try {
+    return await watchFrom(lessons, args.positionals[0], () => {
+      for (const signal of SIGNALS) process.off(signal, early);
+    });
+  } finally {
+    for (const signal of SIGNALS) process.off(signal, early);
+  }
+}
+
+async function watchFrom(lessons: Lesson[], asked: string | undefined, dropEarlyHandlers: () => void): Promise<number> {
   let lesson: Lesson | undefined;
-  if (argv[0] !== undefined) {
-    lesson = lessonFromArg(argv[0], lessons);
+  if (asked !== undefined) {
+    lesson = lessonFromArg(asked, lessons);
     if (!lesson) return EXIT.usage;
   } else {
     lesson = nextLesson(await allStatuses(lessons))?.lesson;
@@ -77,16 +99,16 @@ export async function watch(argv: string[]): Promise<number> {
       clearTimeout(debounce);
       watcher?.close();
       running?.abort();
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      killAllChildren();
+      for (const signal of SIGNALS) process.off(signal, onSignal);
       resolve(code);
     };
     const onSignal = () => {
       console.log(dim("\nStopped watching."));
       finish(EXIT.ok);
     };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    for (const signal of SIGNALS) process.on(signal, onSignal);
+    dropEarlyHandlers();
 
     const follow = (target: Lesson) => {
       watcher?.close();
@@ -109,7 +131,8 @@ export async function watch(argv: string[]): Promise<number> {
       const passed = await check(current, controller.signal);
       if (controller.signal.aborted || finished) return;
       if (passed) {
-        const next = nextLesson(await allStatuses(lessons))?.lesson;
+        // The next unfinished lesson after this one, wrapping round to the start.
+        const next = nextLesson(await allStatuses(lessons), current)?.lesson;
         if (!next) {
           console.log(green("\nEvery lesson is done. 🎉") + " Compare with the solutions: npm run diff -- NN");
           return finish(EXIT.ok);

@@ -1,0 +1,121 @@
+/**
+ * Every child process the workbook starts (a lesson's tests, a lesson run, a
+ * type check, a solution run for the docs) goes through `runChild`: the child
+ * leads its own process group (`detached`), so a time limit, an abort or the
+ * end of the run stops everything the learner's code started (a server, a
+ * timer loop), not just node. Groups still alive are remembered, so a CLI
+ * that receives SIGINT/SIGTERM/SIGHUP stops them before it exits.
+ */
+import { spawn } from "node:child_process";
+
+export interface ChildOptions {
+  /** Arguments after node itself, e.g. ["--import", "tsx", "file.ts"]. */
+  args: string[];
+  cwd: string;
+  env?: Record<string, string | undefined>;
+  /** Stop the group after this long; the result then has timedOut. */
+  timeoutMs: number;
+  /** Aborting stops the group (watch mode: a save makes a run stale). */
+  signal?: AbortSignal;
+  /** Called with each chunk of standard output as it arrives. */
+  onStdout?: (chunk: string) => void;
+}
+
+export interface ChildResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** Both streams in the order they arrived, as a terminal would show them. */
+  output: string;
+  timedOut: boolean;
+  aborted: boolean;
+  ms: number;
+}
+
+const running = new Set<number>();
+
+/** Kills a detached child and everything it started (its process group). */
+export function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+/** Kills every group this process started and has not yet seen end. */
+export function killAllChildren(): void {
+  for (const pid of running) killGroup(pid);
+  running.clear();
+}
+
+export function runChild(options: ChildOptions): Promise<ChildResult> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, options.args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const pid = child.pid;
+    if (pid !== undefined) running.add(pid);
+    let stdout = "";
+    let stderr = "";
+    let output = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+      output += chunk;
+      options.onStdout?.(chunk);
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+      output += chunk;
+    });
+    let timedOut = false;
+    let aborted = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(pid);
+    }, options.timeoutMs);
+    const abort = () => {
+      aborted = true;
+      killGroup(pid);
+    };
+    options.signal?.addEventListener("abort", abort, { once: true });
+    if (options.signal?.aborted) abort();
+    const finish = (status: number | null) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", abort);
+      killGroup(pid); // whatever the child left running in its group
+      if (pid !== undefined) running.delete(pid);
+      resolve({ status, stdout, stderr, output, timedOut, aborted, ms: performance.now() - started });
+    };
+    child.on("error", (error) => {
+      stderr += `${error.message}\n`;
+      output += `${error.message}\n`;
+      finish(null);
+    });
+    child.on("close", (status) => finish(status));
+  });
+}
+
+let installed = false;
+/**
+ * For the learner's commands: on SIGINT, SIGTERM or SIGHUP (Ctrl-C, `kill`,
+ * a closed terminal), stop every child group, then exit 130/143/129 unless a
+ * handler of the command's own (`onSignal`) takes over the exit.
+ */
+export function stopChildrenOnSignals(onSignal?: (signal: NodeJS.Signals) => void): void {
+  if (installed) return;
+  installed = true;
+  const codes: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      killAllChildren();
+      if (onSignal) onSignal(signal);
+      else process.exit(codes[signal]);
+    });
+  }
+}
