@@ -32,7 +32,8 @@ export interface ChildResult {
   ms: number;
 }
 
-const running = new Set<number>();
+/** Live child groups: pid → resolves once the child has exited and its streams closed. */
+const running = new Map<number, Promise<void>>();
 
 /** Kills a detached child and everything it started (its process group). */
 export function killGroup(pid: number | undefined): void {
@@ -44,10 +45,17 @@ export function killGroup(pid: number | undefined): void {
   }
 }
 
-/** Kills every group this process started and has not yet seen end. */
-export function killAllChildren(): void {
-  for (const pid of running) killGroup(pid);
-  running.clear();
+/**
+ * Kills every group this process started and has not yet seen end, and
+ * resolves once those children are gone (at most `waitMs`), so a caller that
+ * exits next leaves nothing behind.
+ */
+export async function killAllChildren(waitMs = 3000): Promise<void> {
+  const closing = [...running.entries()].map(([pid, closed]) => {
+    killGroup(pid);
+    return closed;
+  });
+  await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
 }
 
 export function runChild(options: ChildOptions): Promise<ChildResult> {
@@ -60,7 +68,8 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const pid = child.pid;
-    if (pid !== undefined) running.add(pid);
+    let closed!: () => void;
+    if (pid !== undefined) running.set(pid, new Promise<void>((resolve) => (closed = resolve)));
     let stdout = "";
     let stderr = "";
     let output = "";
@@ -89,7 +98,10 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", abort);
       killGroup(pid); // whatever the child left running in its group
-      if (pid !== undefined) running.delete(pid);
+      if (pid !== undefined) {
+        running.delete(pid);
+        closed();
+      }
       resolve({ status, stdout, stderr, output, timedOut, aborted, ms: performance.now() - started });
     };
     child.on("error", (error) => {
@@ -113,9 +125,7 @@ export function stopChildrenOnSignals(onSignal?: (signal: NodeJS.Signals) => voi
   const codes: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(signal, () => {
-      killAllChildren();
-      if (onSignal) onSignal(signal);
-      else process.exit(codes[signal]);
+      void killAllChildren().then(() => (onSignal ? onSignal(signal) : process.exit(codes[signal])));
     });
   }
 }

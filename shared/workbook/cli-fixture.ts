@@ -113,3 +113,12 @@ export function processesIn(copy: Copy): string[] {
   }
   return left;
 }
+
+/** Polls until `condition` holds; rejects after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs} ms: ${condition.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -108,7 +108,12 @@ export function runLessonTests(lesson: Lesson, options: RunOptions = {}): Promis
 
   const stall = new AbortController();
   const watchdog = new StallWatch(testLimitMs, () => stall.abort());
-  const signal = options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal;
+  // Either the caller or the watchdog stops the run (forwarded by hand: Node 20's AbortSignal.any can lose its listeners to GC).
+  const stop = new AbortController();
+  const signal = stop.signal;
+  stall.signal.addEventListener("abort", () => stop.abort(), { once: true });
+  options.signal?.addEventListener("abort", () => stop.abort(), { once: true });
+  if (options.signal?.aborted) stop.abort();
   let buffered = "";
   const onStdout = (chunk: string) => {
     buffered += chunk;

@@ -19,6 +19,7 @@ describe("npm start", { concurrency: 1 }, () => {
     assert.match(run.stdout, /first open task: Task 1/);
     assert.match(run.stdout, /npm run verify -- 01/);
     assert.match(run.stdout, /npm run watch -- 01/);
+    assert.match(run.stdout, /npm run diff -- 01 --yes \(not started yet, so this is the whole solution/);
     assert.ok(!existsSync(copy.path(".workbook/progress.json")), "🚨 an untouched lesson should be 'not started' without running its tests");
   });
 

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cleanSolution, deriveExercise } from "../authoring/derive.ts";
-import { copyWorkbook, processesIn, runCli, type Copy } from "./cli-fixture.ts";
+import { copyWorkbook, processesIn, runCli, startCli, waitUntil, type Copy } from "./cli-fixture.ts";
 import { yoursExpected } from "./run-tests.ts";
 
 const LESSON = "lessons/01-setup.ts";
@@ -68,6 +68,20 @@ describe("npm run verify", { concurrency: 1 }, () => {
     assert.equal(run.status, 1);
     assert.match(run.stdout, /did not finish within 6 s and were stopped\. The last test to report was "[^"]+" \(Task 3: [^)]+\)/);
     assert.match(run.stdout, /endless loop/);
+    assert.deepEqual(processesIn(copy), []);
+  });
+
+  it("on SIGHUP (a closed terminal) stops the hanging lesson's tests with it and exits", async () => {
+    writeFileSync(copy.path(LESSON), "setInterval(() => {}, 1000);\nawait new Promise(() => {});\n");
+    const verify = startCli(copy, "verify", ["01"]);
+    try {
+      await waitUntil(() => processesIn(copy).length >= 2, 60_000); // the CLI and its test process
+      verify.child.kill("SIGHUP");
+      assert.equal(await verify.exited, 129);
+      await waitUntil(() => processesIn(copy).length === 0, 10_000);
+    } finally {
+      verify.child.kill("SIGKILL");
+    }
     assert.deepEqual(processesIn(copy), []);
   });
 

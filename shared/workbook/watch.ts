@@ -14,7 +14,7 @@ import { allStatuses, nextLesson, rememberResult } from "./progress.ts";
 import { bold, dim, formatLessonResult, green } from "./report.ts";
 import { isMain } from "./run-main.ts";
 import { runLessonFile } from "./run-file.ts";
-import { runLessonTests } from "./run-tests.ts";
+import { runLessonTests, TASK_TITLE, type ReportedEvent } from "./run-tests.ts";
 
 const DEBOUNCE_MS = 150;
 /** Ctrl-C, `kill`, a closed terminal: each stops the runs (their whole process groups) and ends watch mode. */
@@ -36,9 +36,15 @@ async function check(lesson: Lesson, signal: AbortSignal): Promise<boolean> {
     console.log(missingFileMessage(lesson));
     return false;
   }
+  // Each task's verdict is printed the moment it arrives; the full report follows when both runs end.
+  const onEvent = (event: ReportedEvent) => {
+    if ((event.type === "pass" || event.type === "fail") && event.suite && TASK_TITLE.test(event.name)) {
+      console.log(dim(`  ${event.type === "pass" ? "✓" : "✗"} ${event.name}`));
+    }
+  };
   const [run, result] = await Promise.all([
     runLessonFile(lesson.lessonPath, { signal, color: tty && !process.env.NO_COLOR }),
-    runLessonTests(lesson, { signal }),
+    runLessonTests(lesson, { signal, onEvent }),
   ]);
   if (signal.aborted) return false;
   console.log(bold(`── npx tsx ${shown(lesson.lessonPath)}`) + dim(run.timedOut ? `  (stopped after ${Math.round(run.timeoutMs / 1000)} s)` : `  (exit ${run.status})`));
@@ -59,9 +65,8 @@ export async function watch(argv: string[]): Promise<number> {
   const lessons = listLessons();
   // Until the watch loop has its own handlers (finding the first lesson may run every lesson's tests).
   const early = () => {
-    killAllChildren();
     console.log(dim("\nStopped watching."));
-    process.exit(EXIT.ok);
+    void killAllChildren().then(() => process.exit(EXIT.ok));
   };
   for (const signal of SIGNALS) process.on(signal, early);
   try {
@@ -99,9 +104,9 @@ async function watchFrom(lessons: Lesson[], asked: string | undefined, dropEarly
       clearTimeout(debounce);
       watcher?.close();
       running?.abort();
-      killAllChildren();
       for (const signal of SIGNALS) process.off(signal, onSignal);
-      resolve(code);
+      // Resolve once every child is gone, so the exit that follows leaves nothing behind.
+      void killAllChildren().then(() => resolve(code));
     };
     const onSignal = () => {
       console.log(dim("\nStopped watching."));
@@ -124,7 +129,8 @@ async function watchFrom(lessons: Lesson[], asked: string | undefined, dropEarly
       clearTimeout(debounce);
       debounce = setTimeout(() => void runNow(), DEBOUNCE_MS);
     };
-    const runNow = async () => {
+    const runNow = async (): Promise<void> => {
+      if (finished) return; // stopped meanwhile: start nothing new
       running?.abort(); // a save during a run makes that run's answer stale
       const controller = new AbortController();
       running = controller;
@@ -133,6 +139,7 @@ async function watchFrom(lessons: Lesson[], asked: string | undefined, dropEarly
       if (passed) {
         // The next unfinished lesson after this one, wrapping round to the start.
         const next = nextLesson(await allStatuses(lessons), current)?.lesson;
+        if (finished) return;
         if (!next) {
           console.log(green("\nEvery lesson is done. 🎉") + " Compare with the solutions: npm run diff -- NN");
           return finish(EXIT.ok);
