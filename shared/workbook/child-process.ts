@@ -113,6 +113,19 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
   });
 }
 
+/**
+ * `npm run` starts the command through `sh -c`; on SIGTERM npm stops sh, and
+ * sh does not pass the signal on, so the command would run on as an orphan.
+ * When the parent goes away, the command sends itself SIGHUP (a hang-up is
+ * what happened) and its own handlers stop everything it started.
+ */
+export function hangUpWhenOrphaned(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, "SIGHUP");
+  }, 300).unref();
+}
+
 let installed = false;
 /**
  * For the learner's commands: on SIGINT, SIGTERM or SIGHUP (Ctrl-C, `kill`,
@@ -122,6 +135,7 @@ let installed = false;
 export function stopChildrenOnSignals(onSignal?: (signal: NodeJS.Signals) => void): void {
   if (installed) return;
   installed = true;
+  hangUpWhenOrphaned();
   const codes: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(signal, () => {

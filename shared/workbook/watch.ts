@@ -7,7 +7,7 @@
  */
 import { watch as watchFolder, existsSync, type FSWatcher } from "node:fs";
 import { basename, dirname } from "node:path";
-import { killAllChildren } from "./child-process.ts";
+import { hangUpWhenOrphaned, killAllChildren } from "./child-process.ts";
 import { EXIT, lessonFromArg, missingFileMessage, parseCommand, shown } from "./cli.ts";
 import { listLessons, type Lesson } from "./lessons.ts";
 import { allStatuses, nextLesson, rememberResult } from "./progress.ts";
@@ -69,6 +69,7 @@ export async function watch(argv: string[]): Promise<number> {
     void killAllChildren().then(() => process.exit(EXIT.ok));
   };
   for (const signal of SIGNALS) process.on(signal, early);
+  hangUpWhenOrphaned();
   try {
     return await watchFrom(lessons, args.positionals[0], () => {
       for (const signal of SIGNALS) process.off(signal, early);
