@@ -14,7 +14,7 @@ import { ROOT } from "../paths.ts";
 import { missingFileMessage, readState, writeState } from "./cli.ts";
 import { tasksIn } from "../authoring/derive.ts";
 import { readLessonText } from "./lesson-text.ts";
-import type { Lesson } from "./lessons.ts";
+import { missingSolutionMessage, type Lesson } from "./lessons.ts";
 import { pristineSource } from "../authoring/pristine.ts";
 import { runLessonTests, type RunResult } from "./run-tests.ts";
 
@@ -56,6 +56,7 @@ const CACHE_FILE = "progress.json";
 /** The lesson's tasks as the text names them (falling back to the solution's TODO numbers). */
 export function lessonTasks(lesson: Lesson): { task: number; title: string }[] {
   const titles = new Map(readLessonText(lesson).map((text) => [text.task, text.title]));
+  if (!existsSync(lesson.solutionPath)) return [...titles].map(([task, title]) => ({ task, title }));
   return tasksIn(readFileSync(lesson.solutionPath, "utf8")).map((task) => ({ task, title: titles.get(task) ?? "" }));
 }
 
@@ -110,7 +111,7 @@ function stateOf(ok: boolean, problem: string | undefined): LessonState {
 }
 
 export function isUntouched(lesson: Lesson): boolean {
-  return existsSync(lesson.lessonPath) && readFileSync(lesson.lessonPath, "utf8") === pristineSource(lesson);
+  return existsSync(lesson.lessonPath) && existsSync(lesson.solutionPath) && readFileSync(lesson.lessonPath, "utf8") === pristineSource(lesson);
 }
 
 export interface StatusOptions {
@@ -124,6 +125,8 @@ export async function lessonStatus(lesson: Lesson, options: StatusOptions = {}):
   if (!existsSync(lesson.lessonPath)) {
     return { lesson, state: "missing", tasks: lessonTasks(lesson).map((task) => ({ ...task, passed: false })), problem: missingFileMessage(lesson), failingChecks: [] };
   }
+  const noSolution = missingSolutionMessage(lesson);
+  if (noSolution) return { lesson, state: "problem", tasks: lessonTasks(lesson).map((task) => ({ ...task, passed: false })), problem: noSolution, failingChecks: [] };
   if (isUntouched(lesson)) return { lesson, state: "not started", tasks: lessonTasks(lesson).map((task) => ({ ...task, passed: false })), failingChecks: [] };
 
   const cached = readState<Cache>(CACHE_FILE, {})[lesson.slug];

@@ -85,6 +85,19 @@ describe("npm run verify", { concurrency: 1 }, () => {
     assert.deepEqual(processesIn(copy), []);
   });
 
+  it("says clearly when the lesson deleted its own solution file, without a stack", () => {
+    writeFileSync(copy.path(LESSON), `import { rmSync } from "node:fs";\nrmSync(new URL("../solutions/01-setup.ts", import.meta.url), { force: true });\n${deriveExercise(solution)}`);
+    const first = runCli(copy, "verify", ["01"]);
+    const again = runCli(copy, "verify", ["01"]);
+    writeFileSync(copy.path("solutions/01-setup.ts"), solution);
+    writeFileSync(copy.path(LESSON), deriveExercise(solution));
+    for (const run of [first, again]) {
+      assert.equal(run.status, 1, run.output);
+      assert.match(run.stdout, /🚨 solutions\/01-setup\.ts is missing[\s\S]*git checkout -- solutions\/01-setup\.ts/);
+      assert.doesNotMatch(run.output, /ENOENT|\n\s+at /);
+    }
+  });
+
   it("labels an assertion's diff in words, with the same signs as npm run diff", () => {
     writeFileSync(copy.path(LESSON), deriveExercise(solution));
     const run = runCli(copy, "verify", ["01"]);

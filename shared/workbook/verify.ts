@@ -7,7 +7,7 @@
  */
 import { stopChildrenOnSignals } from "./child-process.ts";
 import { EXIT, parseCommand } from "./cli.ts";
-import { findLesson, listLessons, UnknownLessonError, type Lesson } from "./lessons.ts";
+import { findLesson, listLessons, missingSolutionMessage, UnknownLessonError, type Lesson } from "./lessons.ts";
 import { lessonTypeErrors, type TypeReport } from "./lesson-types.ts";
 import { isUntouched, rememberResult } from "./progress.ts";
 import { bold, dim, formatLessonResult, green, red } from "./report.ts";
@@ -37,15 +37,24 @@ export async function verify(argv: string[]): Promise<number> {
   const results: [Lesson, RunResult][] = [];
   let typeErrors = 0;
   for (const lesson of chosen) {
+    const before = missingSolutionMessage(lesson);
+    if (before) {
+      console.log(`${bold(`Lesson ${lesson.id} · ${lesson.title}`)}\n  ${before}\n`);
+      results.push([lesson, { ok: false, tasks: [], checks: [], problem: before, output: "" }]);
+      continue;
+    }
     // Types only for the learner's own edits: solutions and untouched lessons are type-checked by `npm test`.
     const checkTypes = target === "lessons" && !isUntouched(lesson);
     const [result, types] = await Promise.all([
       runLessonTests(lesson, { target }),
       checkTypes ? lessonTypeErrors(lesson) : Promise.resolve<TypeReport | undefined>(undefined),
     ]);
+    // The lesson's code may have deleted its own solution while the tests ran.
+    const after = missingSolutionMessage(lesson);
+    if (after) Object.assign(result, { ok: false, problem: after });
     results.push([lesson, result]);
     // npm start reads this back instead of running the same tests again.
-    if (target === "lessons") rememberResult(lesson, result);
+    if (target === "lessons" && !after) rememberResult(lesson, result);
     const file = target === "solutions" ? lesson.solutionPath : lesson.lessonPath;
     // A file that does not load already says why (its syntax error, once); the checker would only repeat it.
     const shownTypes = result.problem ? undefined : types;
