@@ -184,7 +184,11 @@ class StallWatch {
 
 function stalled(test: { name: string; task?: string } | undefined, limitMs: number): string {
   const what = test ? `"${test.name}"${test.task && test.task !== test.name ? ` (${test.task})` : ""}` : "a test";
-  return `🚨 ${what} did not finish within ${seconds(limitMs)} and was stopped, with the rest of the run.\n   ${LIKELY_CAUSES}`;
+  return (
+    `🚨 ${what} did not finish within ${seconds(limitMs)} and was stopped, with the rest of the run. ` +
+    "(An endless loop also stops the test reports: if that test had in fact finished, the next one in the file is the one that hangs.)" +
+    `\n   ${LIKELY_CAUSES}`
+  );
 }
 
 function parseEvent(line: string): ReportedEvent | undefined {
