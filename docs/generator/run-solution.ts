@@ -3,7 +3,6 @@
  * solutions/NN-topic.ts`), with WORKBOOK_TRACE_FILE and WORKBOOK_METRICS_FILE
  * set, and reads back the spans and metrics it really produced.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -16,7 +15,7 @@ import {
   type SpanRecord,
 } from "../../shared/trace-view/dump.ts";
 import type { Lesson } from "../../shared/workbook/lessons.ts";
-import { killGroup } from "../../shared/workbook/run-tests.ts";
+import { runChild } from "../../shared/workbook/child-process.ts";
 
 export interface SolutionRun {
   spans: SpanRecord[];
@@ -48,35 +47,18 @@ export function runSolution(lesson: Lesson, root: string, timeoutMs = 60_000): P
     NODE_TEST_CONTEXT: undefined,
   });
   const started = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", relative(root, lesson.solutionPath)], {
-      cwd: root,
-      env,
-      detached: true, // its own process group: a timeout stops the servers it started too
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child.pid);
-    }, timeoutMs);
-    child.on("close", (exitCode) => {
-      clearTimeout(timer);
-      killGroup(child.pid);
-      const run: SolutionRun = {
-        spans: readSpanRecords(traceFile),
-        metrics: readMetricRecords(metricsFile),
-        output: output.replace(/\x1b\[[0-9;]*m/g, ""),
-        exitCode,
-        timedOut,
-        ms: performance.now() - started,
-      };
-      rmSync(dir, { recursive: true, force: true });
-      resolve(run);
-    });
+  // runChild: its own process group, so a timeout stops the servers it started too.
+  return runChild({ args: ["--import", "tsx", relative(root, lesson.solutionPath)], cwd: root, env, timeoutMs }).then((child) => {
+    const run: SolutionRun = {
+      spans: readSpanRecords(traceFile),
+      metrics: readMetricRecords(metricsFile),
+      output: child.output.replace(/\x1b\[[0-9;]*m/g, ""),
+      exitCode: child.status,
+      timedOut: child.timedOut,
+      ms: performance.now() - started,
+    };
+    rmSync(dir, { recursive: true, force: true });
+    return run;
   });
 }
 

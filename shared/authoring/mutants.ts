@@ -19,7 +19,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ROOT } from "../testing/load-lesson.ts";
+import { PRISTINE_DIR, ROOT } from "../paths.ts";
 import type { Lesson } from "../workbook/lessons.ts";
 
 export interface Mutant {
@@ -57,7 +57,7 @@ export function applyEdits(source: string, mutant: Mutant): string {
 
 /** Writes the mutated solution beside the other derived files (so its ../shared imports resolve) and returns its path. */
 export function writeMutant(lesson: Lesson, index: number, mutant: Mutant): string {
-  const dir = join(ROOT, ".pristine");
+  const dir = PRISTINE_DIR;
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${lesson.slug}.mutant${index}.ts`);
   writeFileSync(path, applyEdits(readFileSync(lesson.solutionPath, "utf8"), mutant));

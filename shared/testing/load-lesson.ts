@@ -4,10 +4,12 @@
  * WORKBOOK_TARGET (set by `npm run verify` and `npm test`):
  *   lessons (default) | solutions | .pristine — or WORKBOOK_LESSON_FILE, an exact file.
  */
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { ROOT } from "../paths.ts";
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+// Lesson tests import ROOT from the test kit: keep that path working.
+export { ROOT };
 
 /** The file a test for `testFileUrl` (lessons/NN-topic.test.ts) should load. */
 export function lessonModulePath(testFileUrl: string, env = process.env): string {

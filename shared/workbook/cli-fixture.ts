@@ -1,14 +1,16 @@
 /**
  * For the learner commands' tests: a throw-away copy of the workbook (some
- * lessons, their solutions, the whole shared/ kit, node_modules linked) so a
+ * lessons as shipped, their solutions, the whole shared/ kit, node_modules linked) so a
  * command that edits lessons/ never touches the real files, and a way to run
  * a command there the way CI does: a child process, stdin closed, CI=true.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, writeFileSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT } from "../testing/load-lesson.ts";
+import { ROOT } from "../paths.ts";
+import { pristineSource } from "../authoring/pristine.ts";
+import { listLessons } from "./lessons.ts";
 
 export interface Copy {
   root: string;
@@ -23,6 +25,9 @@ export function copyWorkbook(ids: readonly string[] = ["01"]): Copy {
       if (ids.some((id) => file.startsWith(`${id}-`))) cpSync(join(ROOT, folder, file), join(root, folder, file));
     }
   }
+  // The exercises as shipped, derived from their solutions: the learner's own
+  // edits to lessons/ (a solved lesson, a type error) must not change what these tests see.
+  for (const lesson of listLessons(root)) writeFileSync(lesson.lessonPath, pristineSource(lesson));
   cpSync(join(ROOT, "shared"), join(root, "shared"), { recursive: true });
   for (const file of ["package.json", "package-lock.json", "tsconfig.json"]) cpSync(join(ROOT, file), join(root, file));
   symlinkSync(join(ROOT, "node_modules"), join(root, "node_modules"), "dir");
@@ -107,4 +112,13 @@ export function processesIn(copy: Copy): string[] {
     }
   }
   return left;
+}
+
+/** Polls until `condition` holds; rejects after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs} ms: ${condition.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

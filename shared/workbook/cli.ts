@@ -7,7 +7,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createInterface } from "node:readline/promises";
-import { ROOT } from "../testing/load-lesson.ts";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ROOT } from "../paths.ts";
 import { findLesson, listLessons, UnknownLessonError, type Lesson } from "./lessons.ts";
 
 /** Exit statuses: 0 fine, 1 the work is not done / the command failed, 2 a mistake in what was typed. */
@@ -26,6 +27,27 @@ export async function ask(question: string): Promise<string> {
     return (await prompt.question(question)).trim();
   } finally {
     prompt.close();
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * A command's arguments through node:util parseArgs (strict: an unknown
+ * option is an error), or undefined after printing what was wrong and the usage.
+ */
+export function parseCommand<T extends Options>(argv: string[], options: T, usage: string, count: { min: number; max: number }) {
+  try {
+    const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const n = parsed.positionals.length;
+    if (n < count.min || n > count.max) {
+      console.error(`🚨 ${n < count.min ? "missing" : "too many"} arguments.\n${usage}`);
+      return undefined;
+    }
+    return parsed;
+  } catch (error) {
+    console.error(`🚨 ${(error as Error).message}\n${usage}`);
+    return undefined;
   }
 }
 

@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { copyWorkbook, runCli, type Copy } from "./cli-fixture.ts";
-import { cleanSolution, deriveExercise } from "./derive.ts";
+import { cleanSolution, deriveExercise } from "../authoring/derive.ts";
 
 const LESSON = "lessons/01-setup.ts";
 let copy: Copy;
@@ -14,9 +14,17 @@ before(() => {
 after(() => copy.remove());
 
 describe("npm run diff", { concurrency: 1 }, () => {
-  it("shows the untouched lesson against the solution as a unified diff, plain without a terminal", () => {
+  it("will not show a lesson not started (the whole solution) without --yes when nobody can answer", () => {
     writeFileSync(copy.path(LESSON), deriveExercise(solution));
     const run = runCli(copy, "diff", ["01"]);
+    assert.equal(run.status, 1, run.output);
+    assert.match(run.stderr, /not started yet, so its diff is the whole solution[\s\S]*npm run diff -- 01 --yes/);
+    assert.doesNotMatch(run.stdout, /defaultResource/);
+  });
+
+  it("shows the untouched lesson against the solution as a unified diff with --yes, plain without a terminal", () => {
+    writeFileSync(copy.path(LESSON), deriveExercise(solution));
+    const run = runCli(copy, "diff", ["01", "--yes"]);
     assert.equal(run.status, 0, run.output);
     assert.match(run.stdout, /^--- lessons\/01-setup\.ts/m);
     assert.match(run.stdout, /^\+\+\+ solutions\/01-setup\.ts/m);
@@ -24,10 +32,11 @@ describe("npm run diff", { concurrency: 1 }, () => {
     assert.match(run.stdout, /^\+\s+return defaultResource\(\)\.merge\(/m);
     assert.doesNotMatch(run.stdout, /#region/, "the solution side should read as finished code, without markers");
     assert.doesNotMatch(run.stdout, /\x1b\[/);
+    assert.match(run.stdout, /"-" lines are yours, "\+" lines are what the solution expects/);
   });
 
   it("colours the diff when asked (FORCE_COLOR, as at a terminal)", () => {
-    const run = runCli(copy, "diff", ["01"], { FORCE_COLOR: "1", NO_COLOR: "" });
+    const run = runCli(copy, "diff", ["01", "--yes"], { FORCE_COLOR: "1", NO_COLOR: "" });
     assert.match(run.stdout, /\x1b\[32m\+/);
   });
 

@@ -6,8 +6,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createTwoFilesPatch } from "diff";
-import { EXIT, lessonFromArg, missingFileMessage, shown } from "./cli.ts";
-import { cleanSolution } from "./derive.ts";
+import { ask, EXIT, interactive, lessonFromArg, missingFileMessage, parseCommand, shown } from "./cli.ts";
+import { pristineSource } from "../authoring/pristine.ts";
+import { cleanSolution } from "../authoring/derive.ts";
 import { isMain } from "./run-main.ts";
 
 const useColor = !process.env.NO_COLOR && (Boolean(process.env.FORCE_COLOR) || process.stdout.isTTY === true);
@@ -25,28 +26,41 @@ export function colorPatch(patch: string): string {
     .join("\n");
 }
 
+const USAGE = "usage: npm run diff -- NN [--yes]   e.g. npm run diff -- 01   (--yes: show it even for a lesson not started)";
+
 export async function diff(argv: string[]): Promise<number> {
-  if (argv.length !== 1 || argv[0]!.startsWith("-")) {
-    console.error("usage: npm run diff -- NN   e.g. npm run diff -- 01");
-    return EXIT.usage;
-  }
-  const lesson = lessonFromArg(argv[0]!);
+  const args = parseCommand(argv, { yes: { type: "boolean", short: "y" } }, USAGE, { min: 1, max: 1 });
+  if (!args) return EXIT.usage;
+  const lesson = lessonFromArg(args.positionals[0]!);
   if (!lesson) return EXIT.usage;
   if (!existsSync(lesson.lessonPath)) {
     console.error(missingFileMessage(lesson));
     return EXIT.failed;
   }
   const mine = readFileSync(lesson.lessonPath, "utf8");
+  // Untouched, the diff is every step of the solution at once: make that a choice, not a surprise.
+  if (!args.values.yes && mine === pristineSource(lesson)) {
+    const warning = `${shown(lesson.lessonPath)} is not started yet, so its diff is the whole solution, every task at once.`;
+    if (!interactive()) {
+      console.error(`🚨 ${warning}\n   Try the tasks first (npm run hint -- ${lesson.id} gives one hint at a time). To see it anyway: npm run diff -- ${lesson.id} --yes`);
+      return EXIT.failed;
+    }
+    if (!/^y(es)?$/i.test(await ask(`${warning} Show it? [y/N] `))) {
+      console.log(`Nothing shown. One hint at a time: npm run hint -- ${lesson.id}`);
+      return EXIT.ok;
+    }
+  }
   const solution = cleanSolution(readFileSync(lesson.solutionPath, "utf8"));
   if (mine === solution) {
     console.log(`${shown(lesson.lessonPath)} is exactly the solution.`);
     return EXIT.ok;
   }
-  const patch = createTwoFilesPatch(shown(lesson.lessonPath), `${shown(lesson.solutionPath)} (solution)`, mine, solution, "yours", "solution", { context: 3 });
+  const patch = createTwoFilesPatch(`${shown(lesson.lessonPath)} (yours)`, `${shown(lesson.solutionPath)} (expected: the solution)`, mine, solution, undefined, undefined, { context: 3 });
   // Drop the "Index:/====" banner: the file names below it say the same.
   const body = patch.replace(/^={10,}\n/m, "");
   console.log(useColor ? colorPatch(body) : body);
-  console.log(`"-" lines are yours, "+" lines are the solution's. Tests: npm run verify -- ${lesson.id}`);
+  // The same convention as verify's failed assertions: "-" yours, "+" expected.
+  console.log(`"-" lines are yours, "+" lines are what the solution expects. Tests: npm run verify -- ${lesson.id}`);
   return EXIT.ok;
 }
 

@@ -2,9 +2,9 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "../testing/load-lesson.ts";
+import { ROOT } from "../paths.ts";
 import { copyWorkbook, runCli, type Copy } from "./cli-fixture.ts";
-import { deriveExercise } from "./derive.ts";
+import { deriveExercise } from "../authoring/derive.ts";
 import { parseLessonText } from "./lesson-text.ts";
 
 describe("parseLessonText", () => {

@@ -4,11 +4,12 @@
  * the shape of the code. Which tiers you have seen is kept in
  * .workbook/hints.json; `--reset` forgets them for that lesson.
  */
-import { EXIT, lessonFromArg, readState, shown, writeState } from "./cli.ts";
+import { stopChildrenOnSignals } from "./child-process.ts";
+import { EXIT, lessonFromArg, parseCommand, readState, shown, writeState } from "./cli.ts";
 import { readLessonText, type TaskText } from "./lesson-text.ts";
 import type { Lesson } from "./lessons.ts";
 import { firstOpenTask, lessonStatus } from "./progress.ts";
-import { bold, dim, green } from "./report.ts";
+import { bold, describeCheck, dim, green } from "./report.ts";
 import { isMain } from "./run-main.ts";
 
 /** lesson slug → task number → how many tiers were shown. */
@@ -16,10 +17,7 @@ type Seen = Record<string, Record<string, number>>;
 const SEEN_FILE = "hints.json";
 const TIER_NAMES = ["a nudge", "the API to use", "the shape of the code"];
 
-function usage(): number {
-  console.error("usage: npm run hint -- NN [task] [--reset]   e.g. npm run hint -- 01, npm run hint -- 01 3");
-  return EXIT.usage;
-}
+const USAGE = "usage: npm run hint -- NN [task] [--reset]   e.g. npm run hint -- 01, npm run hint -- 01 3";
 
 /** The task to help with: the one asked for, or the first one whose tests fail. */
 async function chooseTask(lesson: Lesson, texts: TaskText[], asked: string | undefined): Promise<TaskText | string> {
@@ -37,13 +35,20 @@ async function chooseTask(lesson: Lesson, texts: TaskText[], asked: string | und
     console.log(`${status.problem.split("\n").slice(0, 3).join("\n")}\n${dim("(the tests could not run, so here is the first task's hint)")}\n`);
   }
   const open = status.problem ? undefined : firstOpenTask(status);
+  if (!status.problem && !open) {
+    // Every task passes and a whole-lesson check does not: no task hint fits, the check's own message is the hint.
+    const checks = status.failingChecks.map((check) => `  ${describeCheck(check)}`);
+    return `Every task of lesson ${lesson.id} passes, but the lesson is not done:\n${checks.join("\n") || "  a check of the whole lesson fails"}\n` +
+      `Its full message: npm run verify -- ${lesson.id}. Hints for a task anyway: npm run hint -- ${lesson.id} <task>`;
+  }
   return texts.find((entry) => entry.task === (open?.task ?? texts[0]?.task)) ?? texts[0] ?? `🚨 ${shown(lesson.textPath)} has no "## Task N" sections.`;
 }
 
 export async function hint(argv: string[]): Promise<number> {
-  const reset = argv.includes("--reset");
-  const args = argv.filter((arg) => arg !== "--reset");
-  if (args.length === 0 || args.length > 2 || args.some((arg) => arg.startsWith("-"))) return usage();
+  const parsed = parseCommand(argv, { reset: { type: "boolean" } }, USAGE, { min: 1, max: 2 });
+  if (!parsed) return EXIT.usage;
+  const reset = parsed.values.reset === true;
+  const args = parsed.positionals;
   const lesson = lessonFromArg(args[0]!);
   if (!lesson) return EXIT.usage;
 
@@ -91,4 +96,7 @@ export async function hint(argv: string[]): Promise<number> {
   return EXIT.ok;
 }
 
-if (isMain(import.meta.url)) process.exit(await hint(process.argv.slice(2)));
+if (isMain(import.meta.url)) {
+  stopChildrenOnSignals();
+  process.exit(await hint(process.argv.slice(2)));
+}

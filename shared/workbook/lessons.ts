@@ -1,7 +1,7 @@
 /** Where the lessons are, and turning what a learner types ("3", "03", "03-propagation") into one. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "../testing/load-lesson.ts";
+import { ROOT } from "../paths.ts";
 
 export interface Lesson {
   /** "03" */
@@ -20,15 +20,32 @@ export interface Lesson {
 
 const SLUG = /^(\d\d)-[a-z0-9-]+$/;
 
-/** Every lesson that has a solution and a test file, in order. */
+/**
+ * Every lesson that has a test file and a solution, in order. A lesson whose
+ * solution has gone missing (deleted by a lesson's code, say) is still listed,
+ * so commands can say what is missing instead of "there is no lesson 03".
+ */
 export function listLessons(root = ROOT): Lesson[] {
-  const solutions = join(root, "solutions");
-  if (!existsSync(solutions)) return [];
-  return readdirSync(solutions)
-    .filter((file) => file.endsWith(".ts") && SLUG.test(file.slice(0, -3)))
-    .map((file) => lessonAt(root, file.slice(0, -3)))
-    .filter((lesson) => existsSync(lesson.testPath))
+  const slugs = new Set<string>();
+  for (const [folder, suffix] of [["solutions", ".ts"], ["lessons", ".test.ts"]] as const) {
+    const dir = join(root, folder);
+    if (!existsSync(dir)) continue;
+    for (const file of readdirSync(dir)) {
+      const slug = file.endsWith(suffix) ? file.slice(0, -suffix.length) : "";
+      if (SLUG.test(slug)) slugs.add(slug);
+    }
+  }
+  return [...slugs]
+    .map((slug) => lessonAt(root, slug))
+    .filter((lesson) => existsSync(lesson.testPath) && (existsSync(lesson.solutionPath) || existsSync(lesson.lessonPath)))
     .sort((a, b) => a.slug.localeCompare(b.slug));
+}
+
+/** The solution is gone: say so, and how to get it back (it is part of the workbook, in git). */
+export function missingSolutionMessage(lesson: Lesson): string | undefined {
+  if (existsSync(lesson.solutionPath)) return undefined;
+  const path = `solutions/${lesson.slug}.ts`;
+  return `🚨 ${path} is missing (deleted, perhaps by code in the lesson). The workbook needs it to check lesson ${lesson.id}. Get it back with: git checkout -- ${path}`;
 }
 
 function lessonAt(root: string, slug: string): Lesson {

@@ -10,12 +10,12 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "../testing/load-lesson.ts";
+import { ROOT } from "../paths.ts";
 import { missingFileMessage, readState, writeState } from "./cli.ts";
-import { tasksIn } from "./derive.ts";
+import { tasksIn } from "../authoring/derive.ts";
 import { readLessonText } from "./lesson-text.ts";
-import type { Lesson } from "./lessons.ts";
-import { pristineSource } from "./pristine.ts";
+import { missingSolutionMessage, type Lesson } from "./lessons.ts";
+import { pristineSource } from "../authoring/pristine.ts";
 import { runLessonTests, type RunResult } from "./run-tests.ts";
 
 export type LessonState = "not started" | "in progress" | "done" | "problem" | "missing";
@@ -32,8 +32,15 @@ export interface LessonStatus {
   tasks: TaskStatus[];
   /** Why the tests could not say (compile error, hang, missing file). */
   problem?: string;
+  /** Whole-lesson checks (describes that are not a task) that fail, with their first message. */
+  failingChecks: FailingCheck[];
   /** The full test result, when the tests ran just now. */
   result?: RunResult;
+}
+
+export interface FailingCheck {
+  name: string;
+  failures: { test: string; message: string }[];
 }
 
 interface CacheEntry {
@@ -41,6 +48,7 @@ interface CacheEntry {
   ok: boolean;
   tasks: TaskStatus[];
   problem?: string;
+  failingChecks?: FailingCheck[];
 }
 type Cache = Record<string, CacheEntry>;
 const CACHE_FILE = "progress.json";
@@ -48,6 +56,7 @@ const CACHE_FILE = "progress.json";
 /** The lesson's tasks as the text names them (falling back to the solution's TODO numbers). */
 export function lessonTasks(lesson: Lesson): { task: number; title: string }[] {
   const titles = new Map(readLessonText(lesson).map((text) => [text.task, text.title]));
+  if (!existsSync(lesson.solutionPath)) return [...titles].map(([task, title]) => ({ task, title }));
   return tasksIn(readFileSync(lesson.solutionPath, "utf8")).map((task) => ({ task, title: titles.get(task) ?? "" }));
 }
 
@@ -84,7 +93,7 @@ export function cacheKey(lesson: Lesson): string {
 export function rememberResult(lesson: Lesson, result: RunResult): void {
   if (result.timedOut) return; // a slow moment is not a fact about the file
   const cache = readState<Cache>(CACHE_FILE, {});
-  cache[lesson.slug] = { key: cacheKey(lesson), ok: result.ok, tasks: tasksOf(lesson, result), problem: result.problem };
+  cache[lesson.slug] = { key: cacheKey(lesson), ok: result.ok, tasks: tasksOf(lesson, result), problem: result.problem, failingChecks: checksOf(result) };
   writeState(CACHE_FILE, cache);
 }
 
@@ -93,12 +102,16 @@ function tasksOf(lesson: Lesson, result: RunResult): TaskStatus[] {
   return result.tasks.map((task) => ({ task: task.task, title: titles.get(task.task) || task.title, passed: task.passed }));
 }
 
+function checksOf(result: RunResult): FailingCheck[] {
+  return (result.checks ?? []).filter((check) => !check.passed).map((check) => ({ name: check.name, failures: check.failures.slice(0, 1) }));
+}
+
 function stateOf(ok: boolean, problem: string | undefined): LessonState {
   return problem ? "problem" : ok ? "done" : "in progress";
 }
 
 export function isUntouched(lesson: Lesson): boolean {
-  return existsSync(lesson.lessonPath) && readFileSync(lesson.lessonPath, "utf8") === pristineSource(lesson);
+  return existsSync(lesson.lessonPath) && existsSync(lesson.solutionPath) && readFileSync(lesson.lessonPath, "utf8") === pristineSource(lesson);
 }
 
 export interface StatusOptions {
@@ -110,18 +123,20 @@ export interface StatusOptions {
 
 export async function lessonStatus(lesson: Lesson, options: StatusOptions = {}): Promise<LessonStatus> {
   if (!existsSync(lesson.lessonPath)) {
-    return { lesson, state: "missing", tasks: lessonTasks(lesson).map((task) => ({ ...task, passed: false })), problem: missingFileMessage(lesson) };
+    return { lesson, state: "missing", tasks: lessonTasks(lesson).map((task) => ({ ...task, passed: false })), problem: missingFileMessage(lesson), failingChecks: [] };
   }
-  if (isUntouched(lesson)) return { lesson, state: "not started", tasks: lessonTasks(lesson).map((task) => ({ ...task, passed: false })) };
+  const noSolution = missingSolutionMessage(lesson);
+  if (noSolution) return { lesson, state: "problem", tasks: lessonTasks(lesson).map((task) => ({ ...task, passed: false })), problem: noSolution, failingChecks: [] };
+  if (isUntouched(lesson)) return { lesson, state: "not started", tasks: lessonTasks(lesson).map((task) => ({ ...task, passed: false })), failingChecks: [] };
 
   const cached = readState<Cache>(CACHE_FILE, {})[lesson.slug];
   if (!options.fresh && cached && cached.key === cacheKey(lesson)) {
-    return { lesson, state: stateOf(cached.ok, cached.problem), tasks: cached.tasks, problem: cached.problem };
+    return { lesson, state: stateOf(cached.ok, cached.problem), tasks: cached.tasks, problem: cached.problem, failingChecks: cached.failingChecks ?? [] };
   }
   const result = await runLessonTests(lesson, { timeoutMs: options.timeoutMs, signal: options.signal });
   if (!options.signal?.aborted) rememberResult(lesson, result);
   const tasks = result.problem ? lessonTasks(lesson).map((task) => ({ ...task, passed: false })) : tasksOf(lesson, result);
-  return { lesson, state: stateOf(result.ok, result.problem), tasks, problem: result.problem, result };
+  return { lesson, state: stateOf(result.ok, result.problem), tasks, problem: result.problem, failingChecks: checksOf(result), result };
 }
 
 /** Every lesson's status, a few test runs at a time (each is its own process). */
@@ -138,9 +153,11 @@ export async function allStatuses(lessons: Lesson[], options: StatusOptions = {}
   return statuses;
 }
 
-/** The lesson to work on: the first one not done. */
-export function nextLesson(statuses: LessonStatus[]): LessonStatus | undefined {
-  return statuses.find((status) => status.state !== "done");
+/** The lesson to work on: the first one not done, or, given the current one, the next not done after it (wrapping round). */
+export function nextLesson(statuses: LessonStatus[], after?: Lesson): LessonStatus | undefined {
+  const start = after ? statuses.findIndex((status) => status.lesson.slug === after.slug) + 1 : 0;
+  const ordered = [...statuses.slice(start), ...statuses.slice(0, start)];
+  return ordered.find((status) => status.state !== "done");
 }
 
 export function firstOpenTask(status: LessonStatus): TaskStatus | undefined {

@@ -1,8 +1,10 @@
 /** Prints RunResults for a learner: one line per task, the first 🚨 of each failing task. */
 import { relative } from "node:path";
-import { ROOT } from "../testing/load-lesson.ts";
+import { ROOT } from "../paths.ts";
 import type { Lesson } from "./lessons.ts";
-import type { RunResult } from "./run-tests.ts";
+import type { TypeReport } from "./lesson-types.ts";
+import type { CheckResult, RunResult } from "./run-tests.ts";
+import { formatTypeErrors } from "./typecheck-format.ts";
 
 const useColor = !process.env.NO_COLOR && (Boolean(process.env.FORCE_COLOR) || process.stdout.isTTY === true);
 const paint = (code: string) => (text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -18,12 +20,37 @@ function indent(text: string, prefix: string, maxLines = 8): string {
   return shown.join("\n");
 }
 
-export function formatLessonResult(lesson: Lesson, result: RunResult, file: string): string {
+/** The whole-lesson checks (describes that are not a task) that fail, for start and hint. */
+export function failingChecks(result: Pick<RunResult, "checks">): CheckResult[] {
+  return (result.checks ?? []).filter((check) => !check.passed);
+}
+
+/** "the whole-lesson check "X" fails: <its first 🚨 line>" */
+export function describeCheck(check: Pick<CheckResult, "name" | "failures">): string {
+  const first = check.failures[0];
+  const says = first?.message.split("\n").find((line) => line.includes("🚨")) ?? first?.message.split("\n")[0];
+  return `the whole-lesson check "${check.name}" fails${first ? ` in "${first.test}"` : ""}${says ? `: ${says.trim()}` : ""}`;
+}
+
+/** Type errors in the learner's file, one per line with file:line:column (verify and watch). */
+export function formatTypeReport(types: TypeReport | undefined): string[] {
+  if (!types) return [];
+  if (types.problem) return [dim(`  (TypeScript: ${types.problem})`)];
+  if (types.errors.length === 0) return [`  ${green("✓")} TypeScript finds no type errors`];
+  return [
+    `  ${red("✗")} TypeScript finds ${types.errors.length} type error${types.errors.length === 1 ? "" : "s"} (tsx runs the file without checking types; fix them anyway):`,
+    ...formatTypeErrors(types.errors.slice(0, 10)).map((line) => `      ${line}`),
+    ...(types.errors.length > 10 ? [dim(`      … ${types.errors.length - 10} more`)] : []),
+  ];
+}
+
+export function formatLessonResult(lesson: Lesson, result: RunResult, file: string, types?: TypeReport): string {
   const out: string[] = [bold(`Lesson ${lesson.id} · ${lesson.title}`) + dim(`  (${relative(ROOT, file)})`)];
   if (result.problem) {
     out.push(indent(result.problem, "  "));
+    // Our own 🚨 message already says what went wrong (once); raw output only when there is nothing better.
     const details = result.output.trim();
-    if (details && !result.problem.includes("did not finish")) out.push(dim(indent(details, "  │ ", 12)));
+    if (details && !result.problem.includes("🚨")) out.push(dim(indent(details, "  │ ", 12)));
     return out.join("\n");
   }
   for (const task of result.tasks) {
@@ -36,6 +63,7 @@ export function formatLessonResult(lesson: Lesson, result: RunResult, file: stri
       if (task.failures.length > 1) out.push(dim(`      (+${task.failures.length - 1} more failing in this task)`));
     }
   }
+  out.push(...formatTypeReport(types));
   const done = result.tasks.filter((task) => task.passed).length;
   const next = result.tasks.find((task) => !task.passed);
   // Checks of the whole (e.g. the complete trace) only mean something once every task passes.
@@ -51,7 +79,7 @@ export function formatLessonResult(lesson: Lesson, result: RunResult, file: stri
       ? `  ${done}/${result.tasks.length} tasks done. Next: TODO(${next.task}) in ${relative(ROOT, file)}, explained in ${relative(ROOT, lesson.textPath)}.`
       : result.ok
         ? green(`  ${done}/${result.tasks.length} tasks done. Lesson complete.`)
-        : red(`  ${done}/${result.tasks.length} tasks pass, but a check of the whole lesson fails (above).`),
+        : red(`  ${done}/${result.tasks.length} tasks pass, but ${failingChecks(result).map(describeCheck).join("; ") || "a check of the whole lesson fails"}.`),
   );
   return out.join("\n");
 }

@@ -12,7 +12,13 @@ function messageOf(error) {
 export default async function* jsonLines(source) {
   for await (const { type, data } of source) {
     let event;
-    if (type === "test:pass" || type === "test:fail") {
+    if (type === "test:dequeue") {
+      // Right before the test runs (test:start comes later, when it is reported): what is running now.
+      event = { type: "start", name: data.name ?? "", nesting: data.nesting ?? 0 };
+    } else if (type === "test:complete") {
+      // Right after it ran, in the order tests run.
+      event = { type: "done", name: data.name ?? "", nesting: data.nesting ?? 0 };
+    } else if (type === "test:pass" || type === "test:fail") {
       event = {
         type: type === "test:pass" ? "pass" : "fail",
         name: data.name ?? "",

@@ -1,57 +1,145 @@
 /**
  * npm run reset -- NN [--yes]: put lessons/NN-topic.ts back to its starting
  * version (derived from the solution, as shipped). Only that file changes;
- * your previous version is kept in .workbook/backup/ in case you want it back.
+ * your previous version is kept in .workbook/backup/.
+ * npm run reset -- NN --undo [--yes]: put back the version the last reset
+ * replaced (the file it replaces is kept in the backup folder too).
  * Asks first at a terminal; elsewhere it needs --yes.
+ *
+ * The new file is written beside the old one and renamed over it, so a
+ * lesson that is a symbolic link gets a regular file in its place and the
+ * file the link pointed to is never written.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { ask, EXIT, interactive, lessonFromArg, shown, stateDir } from "./cli.ts";
-import { pristineSource } from "./pristine.ts";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { pristineSource } from "../authoring/pristine.ts";
+import { stopChildrenOnSignals } from "./child-process.ts";
+import { ask, EXIT, interactive, lessonFromArg, parseCommand, shown, stateDir } from "./cli.ts";
+import type { Lesson } from "./lessons.ts";
 import { isMain } from "./run-main.ts";
 
-function usage(): number {
-  console.error("usage: npm run reset -- NN [--yes]   e.g. npm run reset -- 01");
-  return EXIT.usage;
+const USAGE = "usage: npm run reset -- NN [--yes] [--undo]   e.g. npm run reset -- 01   (--undo: back to the version the last reset replaced)";
+
+function backupFolder(): string {
+  return join(stateDir(), "backup");
+}
+
+/** The newest backup of a lesson (names end in an ISO-like time stamp, so they sort by time). */
+function latestBackup(lesson: Lesson): string | undefined {
+  const folder = backupFolder();
+  if (!existsSync(folder)) return undefined;
+  const mine = readdirSync(folder).filter((name) => name.startsWith(`${lesson.slug}.`) && name.endsWith(".ts")).sort();
+  return mine.length ? join(folder, mine.at(-1)!) : undefined;
+}
+
+/** Why the lesson's path cannot be replaced, in words; undefined when it can. */
+function cannotReplace(lesson: Lesson): string | undefined {
+  const path = lesson.lessonPath;
+  const where = shown(path);
+  let stats;
+  try {
+    stats = lstatSync(path);
+  } catch {
+    return undefined; // missing: reset brings it back
+  }
+  if (stats.isDirectory()) return `🚨 ${where} is a folder, not a file. Move it out of the way, then run the reset again.`;
+  if (stats.isSymbolicLink()) return undefined; // replaced by a regular file; its target is left alone
+  if (!stats.isFile()) return `🚨 ${where} is not a regular file. Move it out of the way, then run the reset again.`;
+  if ((stats.mode & 0o222) === 0) return `🚨 ${where} is read-only, so reset leaves it alone. Make it writable (chmod u+w ${where}), then run the reset again.`;
+  return undefined;
+}
+
+/** Copies what the learner has now into the backup folder (following a link: it is their text). */
+function backUp(lesson: Lesson): string | undefined {
+  if (!existsSync(lesson.lessonPath) || !statSync(lesson.lessonPath).isFile()) return undefined;
+  mkdirSync(backupFolder(), { recursive: true });
+  const backup = join(backupFolder(), `${lesson.slug}.${new Date().toISOString().replace(/[:.]/g, "-")}.ts`);
+  writeFileSync(backup, readFileSync(lesson.lessonPath));
+  return backup;
+}
+
+/** Write-then-rename: replaces the path itself (a link included), never the file a link points to. */
+function replaceFile(path: string, text: string): void {
+  const temporary = join(dirname(path), `.${process.pid}.reset.tmp`);
+  try {
+    writeFileSync(temporary, text, { flag: "wx" });
+    renameSync(temporary, path);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
+async function confirm(question: string, lesson: Lesson, flags: string): Promise<boolean | "refused"> {
+  if (!interactive()) {
+    console.error(`🚨 this replaces your work in ${shown(lesson.lessonPath)}. Not at a terminal, so not asking: run it again with --yes:\n   npm run reset -- ${lesson.id}${flags} --yes`);
+    return "refused";
+  }
+  return /^y(es)?$/i.test(await ask(question));
 }
 
 export async function reset(argv: string[]): Promise<number> {
-  const yes = argv.includes("--yes") || argv.includes("-y");
-  const args = argv.filter((arg) => arg !== "--yes" && arg !== "-y");
-  if (args.length !== 1 || args[0]!.startsWith("-")) return usage();
-  const lesson = lessonFromArg(args[0]!);
+  const args = parseCommand(argv, { yes: { type: "boolean", short: "y" }, undo: { type: "boolean" } }, USAGE, { min: 1, max: 1 });
+  if (!args) return EXIT.usage;
+  const lesson = lessonFromArg(args.positionals[0]!);
   if (!lesson) return EXIT.usage;
 
-  const pristine = pristineSource(lesson);
-  const exists = existsSync(lesson.lessonPath);
-  if (exists && readFileSync(lesson.lessonPath, "utf8") === pristine) {
-    console.log(`${shown(lesson.lessonPath)} is already at its starting version. Nothing to do.`);
+  const blocked = cannotReplace(lesson);
+  if (blocked) {
+    console.error(blocked);
+    return EXIT.failed;
+  }
+  const link = lstatSync(lesson.lessonPath, { throwIfNoEntry: false })?.isSymbolicLink() ? readlinkSync(lesson.lessonPath) : undefined;
+
+  let text: string;
+  let question: string;
+  let from: string;
+  if (args.values.undo) {
+    const backup = latestBackup(lesson);
+    if (!backup) {
+      console.error(`🚨 there is no backup of ${shown(lesson.lessonPath)} in ${shown(backupFolder())}: nothing to undo.`);
+      return EXIT.failed;
+    }
+    text = readFileSync(backup, "utf8");
+    from = `your version from ${shown(backup)}`;
+    question = `Replace ${shown(lesson.lessonPath)} with ${shown(backup)}? The file you have now goes to the backup folder too. [y/N] `;
+  } else {
+    text = pristineSource(lesson);
+    from = "its starting version";
+    question = `Replace ${shown(lesson.lessonPath)} with its starting version? Your edits go to ${shown(backupFolder())}/. [y/N] `;
+  }
+
+  const current = existsSync(lesson.lessonPath) ? readFileSync(lesson.lessonPath, "utf8") : undefined;
+  if (current === text && !link) {
+    console.log(`${shown(lesson.lessonPath)} is already ${args.values.undo ? "that version" : "at its starting version"}. Nothing to do.`);
     return EXIT.ok;
   }
 
-  if (!yes) {
-    if (!interactive()) {
-      console.error(`🚨 reset replaces your work in ${shown(lesson.lessonPath)}. Not at a terminal, so not asking: run it again with --yes:\n   npm run reset -- ${lesson.id} --yes`);
-      return EXIT.failed;
-    }
-    const answer = await ask(`Replace ${shown(lesson.lessonPath)} with its starting version? Your edits go to .workbook/backup/. [y/N] `);
-    if (!/^y(es)?$/i.test(answer)) {
+  if (!args.values.yes) {
+    const answer = await confirm(question, lesson, args.values.undo ? " --undo" : "");
+    if (answer === "refused") return EXIT.failed;
+    if (!answer) {
       console.log("Nothing changed.");
       return EXIT.ok;
     }
   }
 
-  let backup: string | undefined;
-  if (exists) {
-    const folder = join(stateDir(), "backup");
-    mkdirSync(folder, { recursive: true });
-    backup = join(folder, `${lesson.slug}.${new Date().toISOString().replace(/[:.]/g, "-")}.ts`);
-    copyFileSync(lesson.lessonPath, backup);
+  // The backup of the newest version is made after reading the one to restore, so --undo twice swaps back and forth.
+  const backup = backUp(lesson);
+  try {
+    replaceFile(lesson.lessonPath, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    console.error(`🚨 could not write ${shown(lesson.lessonPath)} (${code ?? (error as Error).message}). Is the lessons/ folder writable? Nothing was changed.`);
+    return EXIT.failed;
   }
-  writeFileSync(lesson.lessonPath, pristine);
-  console.log(`${shown(lesson.lessonPath)} is back to its starting version.${backup ? ` Your previous file: ${shown(backup)}` : ""}`);
+  console.log(`${shown(lesson.lessonPath)} is back to ${from}.${backup ? ` Your previous file: ${shown(backup)}` : ""}`);
+  if (link) console.log(`It was a symbolic link to ${link}: the link is now a regular file, and ${link} was not changed.`);
+  if (!args.values.undo && backup) console.log(`Changed your mind? npm run reset -- ${lesson.id} --undo`);
   console.log(`Start again with: npx tsx ${shown(lesson.lessonPath)}   and   npm run verify -- ${lesson.id}`);
   return EXIT.ok;
 }
 
-if (isMain(import.meta.url)) process.exit(await reset(process.argv.slice(2)));
+if (isMain(import.meta.url)) {
+  stopChildrenOnSignals();
+  process.exit(await reset(process.argv.slice(2)));
+}

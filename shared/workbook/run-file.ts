@@ -4,15 +4,17 @@
  * leads its own process group, so a lesson that hangs, or leaves a server
  * open, is stopped together with everything it started.
  */
-import { spawn } from "node:child_process";
 import { relative } from "node:path";
-import { ROOT } from "../testing/load-lesson.ts";
-import { defaultTimeoutMs, killGroup } from "./run-tests.ts";
+import { ROOT } from "../paths.ts";
+import { runChild } from "./child-process.ts";
+import { defaultTimeoutMs } from "./run-tests.ts";
 
 export interface FileRun {
   status: number | null;
   output: string;
   timedOut: boolean;
+  /** The limit it ran under. */
+  timeoutMs: number;
 }
 
 export interface FileRunOptions {
@@ -30,24 +32,10 @@ export function runLessonFile(path: string, options: FileRunOptions = {}): Promi
     FORCE_COLOR: options.color ? "1" : undefined,
     NO_COLOR: options.color ? undefined : "1",
   };
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", relative(ROOT, path)], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-    let timedOut = false;
-    const stop = () => killGroup(child.pid);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, timeoutMs);
-    options.signal?.addEventListener("abort", stop, { once: true });
-    if (options.signal?.aborted) stop();
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", stop);
-      stop(); // whatever the lesson left running in its group
-      resolve({ status, output, timedOut });
-    });
-  });
+  return runChild({ args: ["--import", "tsx", relative(ROOT, path)], cwd: ROOT, env, timeoutMs, signal: options.signal }).then((run) => ({
+    status: run.status,
+    output: run.output,
+    timedOut: run.timedOut,
+    timeoutMs,
+  }));
 }

@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { copyWorkbook, processesIn, runCli, type Copy } from "./cli-fixture.ts";
-import { cleanSolution, deriveExercise } from "./derive.ts";
+import { cleanSolution, deriveExercise } from "../authoring/derive.ts";
 
 const LESSON = "lessons/01-setup.ts";
 const solved = () => cleanSolution(readFileSync(copy.path("solutions/01-setup.ts"), "utf8"));
@@ -19,6 +19,7 @@ describe("npm start", { concurrency: 1 }, () => {
     assert.match(run.stdout, /first open task: Task 1/);
     assert.match(run.stdout, /npm run verify -- 01/);
     assert.match(run.stdout, /npm run watch -- 01/);
+    assert.match(run.stdout, /npm run diff -- 01 --yes \(not started yet, so this is the whole solution/);
     assert.ok(!existsSync(copy.path(".workbook/progress.json")), "🚨 an untouched lesson should be 'not started' without running its tests");
   });
 

@@ -4,10 +4,11 @@
  * nobody is at a terminal (CI, `npm start </dev/null`); at a terminal it
  * offers watch mode.
  */
-import { ask, EXIT, interactive, shown } from "./cli.ts";
+import { stopChildrenOnSignals } from "./child-process.ts";
+import { ask, EXIT, interactive, parseCommand, shown } from "./cli.ts";
 import { listLessons } from "./lessons.ts";
 import { allStatuses, firstOpenTask, nextLesson, type LessonStatus } from "./progress.ts";
-import { bold, dim, green, red } from "./report.ts";
+import { bold, describeCheck, dim, green, red } from "./report.ts";
 import { isMain } from "./run-main.ts";
 import { watch } from "./watch.ts";
 
@@ -36,6 +37,12 @@ export function nextSteps(status: LessonStatus): string[] {
   const out = [bold(`Next: lesson ${lesson.id} · ${lesson.title}`)];
   if (status.problem) out.push(`  ${status.problem.split("\n").join("\n  ")}`);
   if (task) out.push(`  first open task: Task ${task.task}${task.title ? ` · ${task.title}` : ""} (TODO(${task.task}) in ${shown(lesson.lessonPath)})`);
+  else if (!status.problem) {
+    // Every task passes, yet the lesson is not done: a check of the whole lesson says why.
+    const checks = status.failingChecks.map((check) => `  every task passes, but ${describeCheck(check)}`);
+    out.push(...(checks.length ? checks : ["  every task passes, but the lesson's tests do not: npm run verify -- " + lesson.id + " shows what fails"]));
+  }
+  const notStarted = status.state === "not started";
   out.push(
     "",
     `  read      ${shown(lesson.textPath)}`,
@@ -44,23 +51,23 @@ export function nextSteps(status: LessonStatus): string[] {
     `  check     npm run verify -- ${lesson.id}`,
     `  or watch  npm run watch -- ${lesson.id}      (re-checks every time you save)`,
     `  stuck?    npm run hint -- ${lesson.id}       (one hint at a time)`,
-    `  compare   npm run diff -- ${lesson.id}       (your file against the solution)`,
+    notStarted
+      ? `  compare   npm run diff -- ${lesson.id} --yes (not started yet, so this is the whole solution: try the tasks first)`
+      : `  compare   npm run diff -- ${lesson.id}       (your file against the solution)`,
     `  restart   npm run reset -- ${lesson.id}      (back to the starting version)`,
   );
   return out;
 }
 
 export async function start(argv: string[]): Promise<number> {
-  if (argv.some((arg) => arg !== "--fresh")) {
-    console.error("usage: npm start [-- --fresh]   (--fresh re-runs every lesson's tests instead of using remembered results)");
-    return EXIT.usage;
-  }
+  const args = parseCommand(argv, { fresh: { type: "boolean" } }, "usage: npm start [-- --fresh]   (--fresh re-runs every lesson's tests instead of using remembered results)", { min: 0, max: 0 });
+  if (!args) return EXIT.usage;
   const lessons = listLessons();
   if (lessons.length === 0) {
     console.error("🚨 no lessons found: expected solutions/NN-topic.ts with lessons/NN-topic.test.ts. Is this the workbook's folder?");
     return EXIT.failed;
   }
-  const statuses = await allStatuses(lessons, { fresh: argv.includes("--fresh") });
+  const statuses = await allStatuses(lessons, { fresh: args.values.fresh === true });
 
   console.log([bold("OpenTelemetry for AI agents · your progress"), ...progressLines(statuses), ""].join("\n"));
   const next = nextLesson(statuses);
@@ -76,4 +83,7 @@ export async function start(argv: string[]): Promise<number> {
   return watch([next.lesson.id]);
 }
 
-if (isMain(import.meta.url)) process.exit(await start(process.argv.slice(2)));
+if (isMain(import.meta.url)) {
+  stopChildrenOnSignals();
+  process.exit(await start(process.argv.slice(2)));
+}

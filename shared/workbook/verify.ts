@@ -1,25 +1,26 @@
 /**
- * npm run verify -- 01                 lesson 01's tests against lessons/01-*.ts
+ * npm run verify -- 01                 lesson 01's tests against lessons/01-*.ts, and its types
  * npm run verify -- --solutions 01     the same tests against solutions/
  * npm run verify                       every lesson, with a progress table
- * Exit status 0 only when every task of every lesson asked for passes.
+ * Exit status 0 only when every task of every lesson asked for passes and,
+ * for your own files, TypeScript finds no type error.
  */
-import { isMain } from "./run-main.ts";
-import { findLesson, listLessons, UnknownLessonError, type Lesson } from "./lessons.ts";
+import { stopChildrenOnSignals } from "./child-process.ts";
+import { EXIT, parseCommand } from "./cli.ts";
+import { findLesson, listLessons, missingSolutionMessage, UnknownLessonError, type Lesson } from "./lessons.ts";
+import { lessonTypeErrors, type TypeReport } from "./lesson-types.ts";
+import { isUntouched, rememberResult } from "./progress.ts";
 import { bold, dim, formatLessonResult, green, red } from "./report.ts";
-import { rememberResult } from "./progress.ts";
+import { isMain } from "./run-main.ts";
 import { runLessonTests, type RunResult } from "./run-tests.ts";
 
-function usage(): never {
-  console.error("usage: npm run verify -- [--solutions] [lesson number ...]   e.g. npm run verify -- 01");
-  process.exit(2);
-}
+const USAGE = "usage: npm run verify -- [--solutions] [lesson number ...]   e.g. npm run verify -- 01";
 
 export async function verify(argv: string[]): Promise<number> {
-  const flags = argv.filter((arg) => arg.startsWith("-"));
-  const numbers = argv.filter((arg) => !arg.startsWith("-"));
-  if (flags.some((flag) => flag !== "--solutions")) usage();
-  const target = flags.includes("--solutions") ? "solutions" : "lessons";
+  const args = parseCommand(argv, { solutions: { type: "boolean" } }, USAGE, { min: 0, max: Infinity });
+  if (!args) return EXIT.usage;
+  const numbers = args.positionals;
+  const target = args.values.solutions ? "solutions" : "lessons";
 
   const all = listLessons();
   let chosen: Lesson[];
@@ -28,23 +29,41 @@ export async function verify(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UnknownLessonError) {
       console.error(error.message);
-      return 2;
+      return EXIT.usage;
     }
     throw error;
   }
 
   const results: [Lesson, RunResult][] = [];
+  let typeErrors = 0;
   for (const lesson of chosen) {
-    const result = await runLessonTests(lesson, { target });
+    const before = missingSolutionMessage(lesson);
+    if (before) {
+      console.log(`${bold(`Lesson ${lesson.id} · ${lesson.title}`)}\n  ${before}\n`);
+      results.push([lesson, { ok: false, tasks: [], checks: [], problem: before, output: "" }]);
+      continue;
+    }
+    // Types only for the learner's own edits: solutions and untouched lessons are type-checked by `npm test`.
+    const checkTypes = target === "lessons" && !isUntouched(lesson);
+    const [result, types] = await Promise.all([
+      runLessonTests(lesson, { target }),
+      checkTypes ? lessonTypeErrors(lesson) : Promise.resolve<TypeReport | undefined>(undefined),
+    ]);
+    // The lesson's code may have deleted its own solution while the tests ran.
+    const after = missingSolutionMessage(lesson);
+    if (after) Object.assign(result, { ok: false, problem: after });
     results.push([lesson, result]);
     // npm start reads this back instead of running the same tests again.
-    if (target === "lessons") rememberResult(lesson, result);
+    if (target === "lessons" && !after) rememberResult(lesson, result);
     const file = target === "solutions" ? lesson.solutionPath : lesson.lessonPath;
-    console.log(`${formatLessonResult(lesson, result, file)}\n`);
+    // A file that does not load already says why (its syntax error, once); the checker would only repeat it.
+    const shownTypes = result.problem ? undefined : types;
+    typeErrors += shownTypes?.errors.length ?? 0;
+    console.log(`${formatLessonResult(lesson, result, file, shownTypes)}\n`);
   }
 
   if (chosen.length > 1) console.log(progressTable(results));
-  return results.every(([, result]) => result.ok) ? 0 : 1;
+  return results.every(([, result]) => result.ok) && typeErrors === 0 ? EXIT.ok : EXIT.failed;
 }
 
 export function progressTable(results: [Lesson, RunResult][]): string {
@@ -59,4 +78,7 @@ export function progressTable(results: [Lesson, RunResult][]): string {
   return [bold("Progress"), ...rows, bold(`  ${finished}/${results.length} lessons done`)].join("\n");
 }
 
-if (isMain(import.meta.url)) process.exit(await verify(process.argv.slice(2)));
+if (isMain(import.meta.url)) {
+  stopChildrenOnSignals();
+  process.exit(await verify(process.argv.slice(2)));
+}

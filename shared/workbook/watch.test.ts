@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
-import { copyWorkbook, processesIn, runCli, startCli, type Copy } from "./cli-fixture.ts";
-import { cleanSolution } from "./derive.ts";
+import { spawn } from "node:child_process";
+import { cliEnv, copyWorkbook, processesIn, runCli, startCli, waitUntil, type Copy } from "./cli-fixture.ts";
+import { cleanSolution } from "../authoring/derive.ts";
 
 const LESSON = "lessons/01-setup.ts";
 let copy: Copy;
@@ -49,7 +50,7 @@ describe("npm run watch", { concurrency: 1 }, () => {
     try {
       await watch.waitFor("Watching lessons/01-setup.ts");
       assert.match(watch.output(), /did not finish within 3 s/);
-      assert.match(watch.output(), /stopped: it did not finish in time/);
+      assert.match(watch.output(), /did not finish within 3 s and was stopped[\s\S]*endless loop/);
       watch.child.kill("SIGINT");
       assert.equal(await watch.exited, 0);
     } finally {
@@ -69,6 +70,43 @@ describe("npm run watch", { concurrency: 1 }, () => {
     } finally {
       watch.child.kill("SIGKILL");
     }
+  });
+
+  it("after finishing a lesson, moves on to the next unfinished one after it, not back to an earlier one", async () => {
+    const wide = copyWorkbook(["01", "02", "03"]);
+    try {
+      const watch = startCli(wide, "watch", ["02"]);
+      try {
+        await watch.waitFor("Watching lessons/02-decorators.ts");
+        writeFileSync(wide.path("lessons/02-decorators.ts"), cleanSolution(readFileSync(wide.path("solutions/02-decorators.ts"), "utf8")));
+        await watch.waitFor(/Moving on to lesson \d\d/);
+        assert.match(watch.output(), /Moving on to lesson 03/, watch.output());
+        watch.child.kill("SIGINT");
+        assert.equal(await watch.exited, 0);
+      } finally {
+        watch.child.kill("SIGKILL");
+      }
+      assert.deepEqual(processesIn(wide), []);
+    } finally {
+      wide.remove();
+    }
+  });
+
+  it("stops, with everything it started, when npm gets SIGTERM", async () => {
+    writeFileSync(copy.path(LESSON), "setInterval(() => {}, 1000);\nawait new Promise(() => {});\n");
+    const npm = spawn("npm", ["run", "-s", "watch", "--", "01"], { cwd: copy.root, env: cliEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    npm.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise((resolve) => npm.on("close", resolve));
+    try {
+      await waitUntil(() => output.includes("checking lessons/01-setup.ts") && processesIn(copy).length >= 3, 60_000);
+      npm.kill("SIGTERM");
+      await exited;
+      await waitUntil(() => processesIn(copy).length === 0, 10_000);
+    } finally {
+      npm.kill("SIGKILL");
+    }
+    assert.deepEqual(processesIn(copy), []);
   });
 
   it("explains bad input", () => {

@@ -7,15 +7,18 @@
  */
 import { watch as watchFolder, existsSync, type FSWatcher } from "node:fs";
 import { basename, dirname } from "node:path";
-import { EXIT, lessonFromArg, missingFileMessage, shown } from "./cli.ts";
+import { hangUpWhenOrphaned, killAllChildren } from "./child-process.ts";
+import { EXIT, lessonFromArg, missingFileMessage, parseCommand, shown } from "./cli.ts";
 import { listLessons, type Lesson } from "./lessons.ts";
 import { allStatuses, nextLesson, rememberResult } from "./progress.ts";
 import { bold, dim, formatLessonResult, green } from "./report.ts";
 import { isMain } from "./run-main.ts";
 import { runLessonFile } from "./run-file.ts";
-import { runLessonTests } from "./run-tests.ts";
+import { runLessonTests, TASK_TITLE, type ReportedEvent } from "./run-tests.ts";
 
 const DEBOUNCE_MS = 150;
+/** Ctrl-C, `kill`, a closed terminal: each stops the runs (their whole process groups) and ends watch mode. */
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 const MAX_OUTPUT_LINES = 80;
 const tty = process.stdout.isTTY === true;
 
@@ -33,13 +36,23 @@ async function check(lesson: Lesson, signal: AbortSignal): Promise<boolean> {
     console.log(missingFileMessage(lesson));
     return false;
   }
+  // Each task's verdict is printed the moment it arrives; the full report follows when both runs end.
+  const onEvent = (event: ReportedEvent) => {
+    if ((event.type === "pass" || event.type === "fail") && event.suite && TASK_TITLE.test(event.name)) {
+      console.log(dim(`  ${event.type === "pass" ? "✓" : "✗"} ${event.name}`));
+    }
+  };
   const [run, result] = await Promise.all([
     runLessonFile(lesson.lessonPath, { signal, color: tty && !process.env.NO_COLOR }),
-    runLessonTests(lesson, { signal }),
+    runLessonTests(lesson, { signal, onEvent }),
   ]);
   if (signal.aborted) return false;
-  console.log(bold(`── npx tsx ${shown(lesson.lessonPath)}`) + dim(run.timedOut ? "  (stopped: it did not finish in time)" : `  (exit ${run.status})`));
+  console.log(bold(`── npx tsx ${shown(lesson.lessonPath)}`) + dim(run.timedOut ? `  (stopped after ${Math.round(run.timeoutMs / 1000)} s)` : `  (exit ${run.status})`));
   console.log(lastLines(run.output, MAX_OUTPUT_LINES) || dim("(no output)"));
+  if (run.timedOut) {
+    console.log(`🚨 npx tsx ${shown(lesson.lessonPath)} did not finish within ${Math.round(run.timeoutMs / 1000)} s and was stopped (its main() and whatever it started). ` +
+      "Likely causes: an endless loop, a promise that never settles, or a server, socket or timer left open. The output above shows how far it got.");
+  }
   console.log(bold("── tests"));
   console.log(formatLessonResult(lesson, result, lesson.lessonPath));
   rememberResult(lesson, result);
@@ -47,14 +60,29 @@ async function check(lesson: Lesson, signal: AbortSignal): Promise<boolean> {
 }
 
 export async function watch(argv: string[]): Promise<number> {
-  if (argv.length > 1 || argv.some((arg) => arg.startsWith("-"))) {
-    console.error("usage: npm run watch [-- NN]   e.g. npm run watch -- 01");
-    return EXIT.usage;
-  }
+  const args = parseCommand(argv, {}, "usage: npm run watch [-- NN]   e.g. npm run watch -- 01", { min: 0, max: 1 });
+  if (!args) return EXIT.usage;
   const lessons = listLessons();
+  // Until the watch loop has its own handlers (finding the first lesson may run every lesson's tests).
+  const early = () => {
+    console.log(dim("\nStopped watching."));
+    void killAllChildren().then(() => process.exit(EXIT.ok));
+  };
+  for (const signal of SIGNALS) process.on(signal, early);
+  hangUpWhenOrphaned();
+  try {
+    return await watchFrom(lessons, args.positionals[0], () => {
+      for (const signal of SIGNALS) process.off(signal, early);
+    });
+  } finally {
+    for (const signal of SIGNALS) process.off(signal, early);
+  }
+}
+
+async function watchFrom(lessons: Lesson[], asked: string | undefined, dropEarlyHandlers: () => void): Promise<number> {
   let lesson: Lesson | undefined;
-  if (argv[0] !== undefined) {
-    lesson = lessonFromArg(argv[0], lessons);
+  if (asked !== undefined) {
+    lesson = lessonFromArg(asked, lessons);
     if (!lesson) return EXIT.usage;
   } else {
     lesson = nextLesson(await allStatuses(lessons))?.lesson;
@@ -77,16 +105,16 @@ export async function watch(argv: string[]): Promise<number> {
       clearTimeout(debounce);
       watcher?.close();
       running?.abort();
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      resolve(code);
+      for (const signal of SIGNALS) process.off(signal, onSignal);
+      // Resolve once every child is gone, so the exit that follows leaves nothing behind.
+      void killAllChildren().then(() => resolve(code));
     };
     const onSignal = () => {
       console.log(dim("\nStopped watching."));
       finish(EXIT.ok);
     };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    for (const signal of SIGNALS) process.on(signal, onSignal);
+    dropEarlyHandlers();
 
     const follow = (target: Lesson) => {
       watcher?.close();
@@ -102,14 +130,17 @@ export async function watch(argv: string[]): Promise<number> {
       clearTimeout(debounce);
       debounce = setTimeout(() => void runNow(), DEBOUNCE_MS);
     };
-    const runNow = async () => {
+    const runNow = async (): Promise<void> => {
+      if (finished) return; // stopped meanwhile: start nothing new
       running?.abort(); // a save during a run makes that run's answer stale
       const controller = new AbortController();
       running = controller;
       const passed = await check(current, controller.signal);
       if (controller.signal.aborted || finished) return;
       if (passed) {
-        const next = nextLesson(await allStatuses(lessons))?.lesson;
+        // The next unfinished lesson after this one, wrapping round to the start.
+        const next = nextLesson(await allStatuses(lessons), current)?.lesson;
+        if (finished) return;
         if (!next) {
           console.log(green("\nEvery lesson is done. 🎉") + " Compare with the solutions: npm run diff -- NN");
           return finish(EXIT.ok);

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { ROOT } from "../testing/load-lesson.ts";
+import { ROOT } from "../paths.ts";
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {

@@ -6,11 +6,11 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "../testing/load-lesson.ts";
+import { PRISTINE_DIR } from "../paths.ts";
 import { deriveExercise } from "./derive.ts";
-import type { Lesson } from "./lessons.ts";
+import type { Lesson } from "../workbook/lessons.ts";
 
-export const PRISTINE_DIR = join(ROOT, ".pristine");
+export { PRISTINE_DIR };
 
 /** The lesson as shipped: its solution with every TODO undone. */
 export function pristineSource(lesson: Lesson): string {

@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
-import { ROOT } from "../testing/load-lesson.ts";
-import { listLessons } from "./lessons.ts";
+import { ROOT } from "../paths.ts";
+import { listLessons } from "../workbook/lessons.ts";
 import { pristineSource } from "./pristine.ts";
 
 let changed = 0;
