@@ -48,11 +48,16 @@ describe("Task 1: metrics out, on an interval", () => {
     const provider = new MeterProvider({ readers: [lesson.createMetricReader(`${otlp.origin}/v1/metrics`, "cumulative", 200)] });
     try {
       provider.getMeter("t").createCounter("app.requests").add(1);
-      await sleep(900);
-      const exports = otlp.deliveries.filter((d) => d.signal === "metrics").length;
+      // Wait for three pushes rather than counting them in a fixed window: a
+      // busy machine may delay a timer, but an interval of 60 s (the SDK's
+      // default) or 200 s (milliseconds read as seconds) gives none in 15 s.
+      const exportsSoFar = () => otlp.deliveries.filter((d) => d.signal === "metrics").length;
+      const deadline = Date.now() + 15_000;
+      while (exportsSoFar() < 3 && Date.now() < deadline) await sleep(100);
+      const exports = exportsSoFar();
       assert.ok(
-        exports >= 2,
-        `🚨 ${exports} metric export(s) in 900 ms with intervalMs=200: the reader still uses the SDK's default interval (60 s), so a run that crashes loses everything. Look at PeriodicExportingMetricReader's exportIntervalMillis.`,
+        exports >= 3,
+        `🚨 ${exports} metric export(s) in 15 s with intervalMs=200: the reader does not push on that interval (the SDK's default is 60 s), so a run that crashes loses everything. Look at PeriodicExportingMetricReader's exportIntervalMillis.`,
       );
       assert.ok(
         otlp.deliveries.every((d) => d.signal !== "metrics" || d.encoding === "protobuf"),
