@@ -23,6 +23,7 @@ for major in "${versions[@]}"; do
   PATH="$work/$major/package/bin:$PATH" node --version
   PATH="$work/$major/package/bin:$PATH" npx tsx shared/authoring/test-all.ts \
     lessons/ shared/telemetry/ shared/agents/ shared/trace-view/ shared/testing/ shared/group-chat/ \
-    shared/lint/ shared/privacy/ shared/receivers/ shared/authoring/derive \
+    shared/lint/ shared/privacy/ shared/receivers/wire shared/receivers/faults shared/receivers/signals \
+    shared/receivers/collector-config shared/authoring/derive \
     shared/model-server/ shared/agent-service/ shared/mcp/ shared/tool-agent/ shared/workbook/
 done
