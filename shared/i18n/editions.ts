@@ -12,6 +12,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 export const ZH = "zh-CN";
+/** The one Chinese original: the terms that stay English, and why. */
+export const GLOSSARY = "docs/zh-CN/glossary.md";
 
 /** The Chinese text's path for an English source, or undefined when the source has no place in the edition. */
 export function chinesePathOf(english: string): string | undefined {
@@ -51,7 +53,7 @@ export function chineseTexts(root: string): string[] {
   return [
     "README.zh-CN.md",
     "docs/zh-CN/home.md",
-    "docs/zh-CN/glossary.md",
+    GLOSSARY,
     ...markdownIn(root, "lessons/zh-CN"),
     ...markdownIn(root, "docs/zh-CN/guides"),
   ].filter((path) => existsSync(join(root, path)));
