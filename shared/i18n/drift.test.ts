@@ -171,6 +171,7 @@ describe("drift check, rule by rule", () => {
     expectOne(good.replace("(../../shared/paths.ts)", "(../shared/paths.ts)"), 5, /points to lessons\/shared\/paths\.ts, which does not exist/);
     expectOne(good.replace("(02-y.md)", "(../02-y.md)"), 5, /points to the English lessons\/02-y\.md, which has a Chinese text: link to 02-y\.md instead/);
     assert.deepEqual(check(good.replace("(02-y.md)", "(https://opentelemetry.io/docs/)")), [], "URLs are not checked");
+    assert.deepEqual(check(good.replace("(02-y.md)", "(../01-x.md)")), [], "a link to the text's own English source is the language switch");
   });
 
   it("flags an English text with no Chinese twin, and a missing glossary", () => {

@@ -138,7 +138,8 @@ function linkProblem(root: string, chinesePath: string, target: string): string 
   if (fromRoot.startsWith("..")) return `link ${short(target)} leaves the repository: link to a file inside it, or to a full https:// URL.`;
   if (!existsSync(absolute)) return `link ${short(target)} points to ${fromRoot}, which does not exist: fix the path (it is relative to ${dirname(chinesePath)}/).`;
   const twin = chinesePathOf(fromRoot);
-  if (twin && existsSync(join(root, twin))) {
+  // A link to the text's own English source is the language switch ("English: README.md"), and meant.
+  if (twin && twin !== chinesePath && existsSync(join(root, twin))) {
     const better = relative(dirname(join(root, chinesePath)), join(root, twin)).split("\\").join("/");
     return `link ${short(target)} points to the English ${fromRoot}, which has a Chinese text: link to ${better} instead.`;
   }
