@@ -148,6 +148,7 @@ describe("drift check, rule by rule", () => {
   });
 
   it("hints: one hint fewer, and an answer whose code span changed", () => {
+    expectOne(good.replace("<summary>提示</summary>\n\n1. 一。", "<summary>Hints</summary>\n\n1. 一。"), 28, /labelled "Hints": write <summary>提示<\/summary>/);
     expectOne(good.replace("2. 二。\n", ""), 25, /任务 2 has 2 hints, the English Task 2 \(lessons\/01-x\.md:\d+\) has 3/);
     expectOne(good.replace('`tracer.startSpan("a")`，', '`tracer.startSpan(\'a\')`，'), 21, /span 1 should be/);
     // Tier 1 and 2 are prose: their code spans may be reworded around, and are not checked.

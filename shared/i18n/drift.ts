@@ -70,6 +70,9 @@ export function checkPair(root: string, chinesePath: string, chineseText: string
   const at = (line: number) => `${englishPath}:${line}`;
 
   // Tasks, then their hints.
+  chineseText.split("\n").forEach((line, index) => {
+    if (/<summary>\s*Hints\s*<\/summary>/i.test(line)) add(index + 1, `the hints block is labelled "Hints": write <summary>提示</summary>.`);
+  });
   for (const task of zh.tasks) {
     if (!task.wellFormed) add(task.line, `task heading ${short(task.heading)} must read "## 任务 ${task.task}：标题" (任务, a space, the number, a full-width colon ：, the title).`);
   }
