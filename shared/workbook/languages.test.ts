@@ -6,10 +6,11 @@
  */
 import { after, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../paths.ts";
-import { copyWorkbook, runCli, type Copy } from "./cli-fixture.ts";
+import { copyWorkbook, processesIn, runCli, startCli, type Copy } from "./cli-fixture.ts";
+import { cleanSolution } from "../authoring/derive.ts";
 
 const FIXTURE = join(ROOT, "shared/i18n/fixtures/01-setup.zh-CN.md");
 const ZH = { WORKBOOK_LANG: "zh-CN" };
@@ -82,6 +83,24 @@ describe("the learner CLI in Chinese and English", { concurrency: 1 }, () => {
     assert.match(run.stdout, /✗ 任务 1 {2}构建资源/);
     assert.match(run.stdout, /已完成 0\/5 个任务。下一步：lessons\/01-setup\.ts 中的 TODO\(1\)，讲解见 lessons\/zh-CN\/01-setup\.md。/);
     assert.match(run.stdout, /🚨 [\x20-\x7e]/, "a 🚨 message in English");
+  });
+
+  it("watch: its report and sentences in Chinese, then moving on when the lesson passes", async () => {
+    const watch = startCli(copy, "watch", ["01"], ZH);
+    try {
+      await watch.waitFor("正在监视 lessons/01-setup.ts：保存后会再次检查。");
+      assert.match(watch.output(), /正在检查 lessons\/01-setup\.ts/);
+      assert.match(watch.output(), /── 测试/);
+      assert.match(watch.output(), /✗ 任务 1 {2}构建资源/);
+      writeFileSync(copy.path("lessons/01-setup.ts"), cleanSolution(readFileSync(copy.path("solutions/01-setup.ts"), "utf8")));
+      assert.equal(await watch.exited, 0, watch.output());
+      assert.match(watch.output(), /所有课程都已完成。🎉/);
+    } finally {
+      watch.child.kill("SIGKILL");
+      rmSync(copy.path("lessons/01-setup.ts"), { force: true });
+      runCli(copy, "reset", ["01", "--yes"]);
+    }
+    assert.deepEqual(processesIn(copy), []);
   });
 
   it("diff and reset speak Chinese", () => {
