@@ -5,6 +5,7 @@
   "use strict";
   var html = document.documentElement;
   var root = html.getAttribute("data-root") || "";
+  var chinese = html.lang === "zh-CN";
 
   // Theme: the system's choice until the reader picks one; remembered per browser.
   var themeButton = document.querySelector(".theme-button");
@@ -47,7 +48,10 @@
       index = window.MiniSearch.loadJS(window.WORKBOOK_SEARCH, {
         fields: ["title", "heading", "text"],
         storeFields: ["title", "heading", "href"],
-        searchOptions: { prefix: true, fuzzy: 0.2, boost: { title: 3, heading: 2 } },
+        // The same splitting as the build (assets/search-tokenize.js): Chinese into character pairs.
+        tokenize: window.WORKBOOK_TOKENIZE,
+        // Chinese: every pair of the query must occur (上下文传播 is not any page with 上下 in it).
+        searchOptions: { prefix: true, fuzzy: 0.2, boost: { title: 3, heading: 2 }, combineWith: chinese ? "AND" : "OR" },
       });
     }
     return index;
@@ -63,7 +67,7 @@
     if (results.length === 0) {
       var none = document.createElement("li");
       none.className = "empty";
-      none.textContent = "Nothing found for “" + query + "”";
+      none.textContent = chinese ? "没有找到“" + query + "”" : "Nothing found for “" + query + "”";
       list.appendChild(none);
     }
     results.forEach(function (result) {

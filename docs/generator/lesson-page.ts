@@ -5,6 +5,7 @@
  * the diff between them.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import type { SpanRecord } from "../../shared/trace-view/dump.ts";
 import { cleanSolution, deriveExercise } from "../../shared/authoring/derive.ts";
@@ -13,6 +14,8 @@ import { renderMetrics } from "./histogram.ts";
 import type { SiteLinks } from "./links.ts";
 import { codeBlock, escapeHtml, renderMarkdown, slugify, type Heading, type Section } from "./markdown.ts";
 import type { SolutionRun } from "./run-solution.ts";
+import { LABELS, type Labels } from "./labels.ts";
+import type { Lang } from "../../shared/i18n/lang.ts";
 import { testsByTask } from "./test-names.ts";
 import { formatMs, groupTraces, renderSpanDetails, renderWaterfall, serviceSlots } from "./waterfall.ts";
 
@@ -27,25 +30,34 @@ export interface LessonPage {
   sections: Section[];
 }
 
-export function lessonPagePath(lesson: Lesson): string {
-  return `lessons/${lesson.slug}.html`;
+/** The lesson's page in a language: lessons/NN-topic.html, zh-CN/lessons/NN-topic.html. */
+export function lessonPagePath(lesson: Lesson, lang: Lang = "en"): string {
+  return `${lang === "en" ? "" : `${lang}/`}lessons/${lesson.slug}.html`;
 }
 
-export function buildLessonPage(lesson: Lesson, run: SolutionRun, links: SiteLinks): LessonPage {
-  const path = lessonPagePath(lesson);
-  const textFile = `lessons/${lesson.slug}.md`;
+/** Which text a page is built from: the English lesson text, or its translation. */
+export interface LessonEdition {
+  lang: Lang;
+  /** Repo-relative markdown file, e.g. lessons/zh-CN/01-setup.md. */
+  textFile: string;
+}
+
+export function buildLessonPage(lesson: Lesson, run: SolutionRun, links: SiteLinks, edition: LessonEdition = { lang: "en", textFile: `lessons/${lesson.slug}.md` }): LessonPage {
+  const label: Labels = LABELS[edition.lang];
+  const path = lessonPagePath(lesson, edition.lang);
+  const textFile = edition.textFile;
   let text: ReturnType<typeof renderMarkdown>;
   try {
-    text = renderMarkdown(readFileSync(lesson.textPath, "utf8"), textFile, path, links);
+    text = renderMarkdown(readFileSync(join(links.root, textFile), "utf8"), textFile, path, links);
   } catch {
     // The solution landed before its text: the page still shows code and trace.
-    text = renderMarkdown(`# ${lesson.slug}\n\n_The text of this lesson is not written yet._\n`, textFile, path, links);
+    text = renderMarkdown(`# ${lesson.slug}\n\n${label.notWritten}\n`, textFile, path, links);
   }
 
   const solutionSource = readFileSync(lesson.solutionPath, "utf8");
   const exercise = deriveExercise(solutionSource);
   const solution = cleanSolution(solutionSource);
-  const taskIds = new Map(text.headings.filter((h) => /^Task \d+/.test(h.text)).map((h) => [Number(/\d+/.exec(h.text)![0]), h.id]));
+  const taskIds = new Map(text.headings.filter((h) => /^(Task|任务) \d+/.test(h.text)).map((h) => [Number(/\d+/.exec(h.text)![0]), h.id]));
 
   const extra: Heading[] = [];
   const section = (title: string, inner: string) => {
@@ -57,12 +69,12 @@ export function buildLessonPage(lesson: Lesson, run: SolutionRun, links: SiteLin
   const solutionFile = `solutions/${lesson.slug}.ts`;
   // A metrics-only solution (its trace view switched off) shows its charts instead of an empty trace.
   const metricsOnly = run.spans.length === 0 && run.metrics.length > 0 && run.exitCode === 0;
-  const traceSection = metricsOnly ? "" : section("The trace the solution produces", traceHtml(run, solutionFile));
+  const traceSection = metricsOnly ? "" : section(label.traceTitle, traceHtml(run, solutionFile));
   // Charts where the lesson itself records a histogram; elsewhere the GenAI client
   // metrics that tracedChat records on the side would only be noise.
   const teachesMetrics = /\.createHistogram\(/.test(solutionSource) || metricsOnly;
   const metricsSection = teachesMetrics && run.metrics.some((metric) => metric.type === "HISTOGRAM")
-    ? section("The metrics the solution records", `<p>Recorded by the same run, read from its <code>MeterProvider</code> at shutdown.</p>${renderMetrics(run.metrics)}`)
+    ? section(label.metricsTitle, `<p>${label.metricsIntro}</p>${renderMetrics(run.metrics)}`)
     : "";
 
   let tests: ReturnType<typeof testsByTask> = [];
@@ -73,12 +85,12 @@ export function buildLessonPage(lesson: Lesson, run: SolutionRun, links: SiteLin
   }
   const testsSection = tests.length
     ? section(
-        "The tests, task by task",
-        `<p>Run them with <code>npm run verify -- ${lesson.id}</code>; <code>npm run verify -- --solutions ${lesson.id}</code> runs them against the solution.</p>` +
+        label.testsTitle,
+        `<p>${label.testsIntro(lesson.id)}</p>` +
           tests
             .map((task) => {
               const heading = taskIds.get(task.task);
-              const title = `Task ${task.task}: ${escapeHtml(task.title)}`;
+              const title = escapeHtml(label.taskTitle(task.task, task.title));
               return `<h3 class="task-tests">${heading ? `<a href="#${escapeHtml(heading)}">${title}</a>` : title}</h3>` +
                 `<ul class="tests">${task.tests.map((name) => `<li>${escapeHtml(name)}</li>`).join("")}</ul>`;
             })
@@ -91,17 +103,17 @@ export function buildLessonPage(lesson: Lesson, run: SolutionRun, links: SiteLin
     .slice(1) // the "Index:" line and its rule say nothing here
     .filter((line) => !/^=+$/.test(line))
     .join("\n");
+  const lessonLink = `<a href="${links.resolve(`lessons/${lesson.slug}.ts`, "README.md", path)}"><code>lessons/${lesson.slug}.ts</code></a>`;
   const codeSection = section(
-    "The code",
-    `<p>Edit <a href="${links.resolve(`${lesson.slug}.ts`, textFile, path)}"><code>lessons/${lesson.slug}.ts</code></a> ` +
-      `and run it with <code>npx tsx lessons/${lesson.slug}.ts</code>. Each <code>TODO(n)</code> is task n above.</p>` +
-      codeBlock(exercise, "typescript", `lessons/${lesson.slug}.ts — the exercise`) +
-      `<details class="spoiler"><summary>The solution: <code>${solutionFile}</code> (try the tasks first)</summary>${codeBlock(solution, "typescript", solutionFile)}</details>` +
-      `<details class="spoiler"><summary>What changes from exercise to solution (diff)</summary>${codeBlock(patch, "diff")}</details>`,
+    label.codeTitle,
+    `<p>${label.codeIntro(lessonLink, lesson.slug)}</p>` +
+      codeBlock(exercise, "typescript", label.exerciseLabel(lesson.slug)) +
+      `<details class="spoiler"><summary>${label.solutionSummary(solutionFile)}</summary>${codeBlock(solution, "typescript", solutionFile)}</details>` +
+      `<details class="spoiler"><summary>${label.diffSummary}</summary>${codeBlock(patch, "diff")}</details>`,
   );
 
   const outputSection = run.output.trim()
-    ? `<details class="terminal"><summary>What <code>npx tsx ${solutionFile}</code> prints</summary>${codeBlock(run.output.trimEnd(), "text")}</details>`
+    ? `<details class="terminal"><summary>${label.prints(solutionFile)}</summary>${codeBlock(run.output.trimEnd(), "text")}</details>`
     : "";
 
   // In the metrics lesson the charts are the point, so they come first.
@@ -110,9 +122,9 @@ export function buildLessonPage(lesson: Lesson, run: SolutionRun, links: SiteLin
   const headings = [...text.headings, ...extra];
   const sections = [
     ...text.sections,
-    { id: "the-code", heading: "The code", text: `${exercise}` },
-    { id: "the-tests-task-by-task", heading: "The tests, task by task", text: tests.flatMap((task) => [task.title, ...task.tests]).join(" ") },
-    { id: "the-trace-the-solution-produces", heading: "The trace the solution produces", text: [...new Set(run.spans.map((span) => `${span.name} ${Object.keys(span.attributes).join(" ")}`))].join(" ") },
+    { id: slugify(label.codeTitle), heading: label.codeTitle, text: `${exercise}` },
+    { id: slugify(label.testsTitle), heading: label.testsTitle, text: tests.flatMap((task) => [task.title, ...task.tests]).join(" ") },
+    { id: slugify(label.traceTitle), heading: label.traceTitle, text: [...new Set(run.spans.map((span) => `${span.name} ${Object.keys(span.attributes).join(" ")}`))].join(" ") },
   ];
   return { path, title: text.title, body, headings, sections };
 }

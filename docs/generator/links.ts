@@ -23,7 +23,7 @@ export class SiteLinks {
 
   /** @param pages repo-relative markdown file → site-relative page (e.g. "lessons/01-setup.md" → "lessons/01-setup.html") */
   constructor(
-    private readonly root: string,
+    readonly root: string,
     private readonly pages: ReadonlyMap<string, string>,
   ) {}
 

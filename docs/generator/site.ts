@@ -6,21 +6,26 @@
  *   guides/NAME.html         docs/guides/*.md
  *   readme.html              the README (commands and settings)
  *   source/PATH.html         highlighted copies of repo files that pages link to
- *   assets/                  style, script, search index (all local: no network at view time)
+ *   zh-CN/…                  the Chinese edition: the same pages from lessons/zh-CN/, docs/zh-CN/ and
+ *                            README.zh-CN.md, with the same traces (each solution runs once), plus zh-CN/glossary.html
+ *   assets/                  style, script, one search index per language (all local: no network at view time)
  *
  * Lessons are whatever `listLessons()` finds, so the site grows as lessons land.
  */
 import { availableParallelism } from "node:os";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
-import MiniSearch from "minisearch";
 import { listLessons, type Lesson } from "../../shared/workbook/lessons.ts";
 import { buildLessonPage, lessonPagePath } from "./lesson-page.ts";
-import { renderPage, SITE_TITLE, type NavEntry, type Navigation } from "./layout.ts";
-import { SiteLinks, sourcePagePath, type BrokenLink } from "./links.ts";
+import { renderPage, type NavEntry, type Navigation } from "./layout.ts";
+import { LABELS } from "./labels.ts";
+import { chinesePathOf, GLOSSARY } from "../../shared/i18n/editions.ts";
+import type { Lang } from "../../shared/i18n/lang.ts";
+import { relativeHref, SiteLinks, sourcePagePath, type BrokenLink } from "./links.ts";
 import { codeBlock, escapeHtml, renderInline, renderMarkdown, type Heading, type Section } from "./markdown.ts";
 import { RunCache } from "./run-cache.ts";
 import { mapLimited, runSolution, type SolutionRun } from "./run-solution.ts";
+import { searchIndexPath, writeSearchIndexes } from "./search-index.ts";
 
 /** Guides in reading order; any other docs/guides/*.md follows alphabetically. */
 const GUIDE_ORDER = ["best-practices", "integration", "backends", "troubleshooting", "upgrading-to-sdk-3"];
@@ -48,6 +53,7 @@ interface Page {
   body: string;
   headings: Heading[];
   sections: Section[];
+  lang: Lang;
 }
 
 export async function buildSite({ root, outDir, concurrency, log = () => {}, cache = false }: BuildOptions): Promise<BuildResult> {
@@ -55,9 +61,16 @@ export async function buildSite({ root, outDir, concurrency, log = () => {}, cac
   const lessons = listLessons(root);
   const guideFiles = listGuides(root);
 
-  const pageByMarkdown = new Map<string, string>([["README.md", "readme.html"]]);
+  // Both editions in one map: a link in a Chinese text to lessons/zh-CN/04-….md reaches the Chinese page,
+  // a link to an English file with no translation reaches the English page.
+  const pageByMarkdown = new Map<string, string>([["README.md", "readme.html"], ["docs/home.md", "index.html"]]);
   for (const lesson of lessons) pageByMarkdown.set(`lessons/${lesson.slug}.md`, lessonPagePath(lesson));
   for (const guide of guideFiles) pageByMarkdown.set(`docs/guides/${guide}.md`, `guides/${guide}.html`);
+  for (const [english, page] of [...pageByMarkdown]) {
+    const chinese = chinesePathOf(english);
+    if (chinese && existsSync(join(root, chinese))) pageByMarkdown.set(chinese, `zh-CN/${page}`);
+  }
+  if (existsSync(join(root, GLOSSARY))) pageByMarkdown.set(GLOSSARY, "zh-CN/glossary.html");
   const links = new SiteLinks(root, pageByMarkdown);
 
   // 1. Run every solution: the slow part, so in parallel, with timings.
@@ -74,34 +87,29 @@ export async function buildSite({ root, outDir, concurrency, log = () => {}, cac
     return run;
   });
 
-  // 2. Pages.
-  const pages: Page[] = [];
-  lessons.forEach((lesson, index) => pages.push(buildLessonPage(lesson, runs[index]!, links)));
-  for (const guide of guideFiles) {
-    const path = `guides/${guide}.html`;
-    const rendered = renderMarkdown(readFileSync(join(root, "docs/guides", `${guide}.md`), "utf8"), `docs/guides/${guide}.md`, path, links);
-    pages.push({ path, title: rendered.title, body: `<article>${rendered.html}</article>`, headings: rendered.headings, sections: rendered.sections });
-  }
-  if (existsSync(join(root, "README.md"))) {
-    const rendered = renderMarkdown(readFileSync(join(root, "README.md"), "utf8"), "README.md", "readme.html", links);
-    pages.push({ path: "readme.html", title: "README: commands and settings", body: `<article>${rendered.html}</article>`, headings: rendered.headings, sections: rendered.sections });
-  }
-  pages.push(homePage(root, lessons, guideFiles, links));
-  pages.push(...sourcePages(root, links));
-
-  const nav: Navigation = {
-    lessons: lessons.map((lesson) => ({ path: lessonPagePath(lesson), title: shortTitle(lesson.title), badge: lesson.id })),
-    guides: [
-      ...guideFiles.map((guide) => ({ path: `guides/${guide}.html`, title: pages.find((page) => page.path === `guides/${guide}.html`)!.title })),
-      ...(existsSync(join(root, "README.md")) ? [{ path: "readme.html", title: "README: commands and settings" }] : []),
-    ],
-  };
-  const sequence: NavEntry[] = [{ path: "index.html", title: "Start here" }, ...nav.lessons, ...nav.guides];
+  // 2. Pages, English first (its page paths name the twins), then the Chinese edition from the same runs.
+  const english = editionPages("en", root, lessons, runs, guideFiles, links);
+  const chinese = existsSync(join(root, "docs/zh-CN/home.md")) ? editionPages("zh-CN", root, lessons, runs, guideFiles, links) : undefined;
+  if (!chinese) log("  (no docs/zh-CN/home.md: the Chinese edition is not built)");
+  const sources = sourcePages(root, links).map((page) => ({ ...page, lang: "en" as const }));
+  const pages: Page[] = [...english.pages, ...(chinese?.pages ?? []), ...sources];
 
   // 3. Write. The output folder is ours alone: start it empty so removed pages disappear.
   rmSync(outDir, { recursive: true, force: true });
+  const paths = new Set(pages.map((page) => page.path));
   for (const page of pages) {
-    write(outDir, page.path, renderPage({ path: page.path, title: page.title, body: page.body, nav, headings: page.headings, sequence }));
+    const edition = page.lang === "en" ? english : chinese!;
+    write(outDir, page.path, renderPage({
+      path: page.path,
+      title: page.title,
+      body: page.body,
+      nav: edition.nav,
+      headings: page.headings,
+      sequence: edition.sequence,
+      lang: page.lang,
+      twin: twinOf(page, paths, chinese !== undefined),
+      searchIndex: searchIndexPath(page.lang),
+    }));
   }
   writeAssets(root, outDir, pages);
 
@@ -109,6 +117,85 @@ export async function buildSite({ root, outDir, concurrency, log = () => {}, cac
   const ms = performance.now() - started;
   log(`Built ${pages.length} pages into ${outDir} in ${(ms / 1000).toFixed(1)} s.`);
   return { pages: pages.map((page) => page.path), lessons: lessons.map((lesson, index) => ({ lesson, run: runs[index]! })), brokenLinks: links.broken, ms };
+}
+
+/** Where a page's edition keeps it: "" for English, "zh-CN/" for Chinese. */
+function prefix(lang: Lang): string {
+  return lang === "en" ? "" : `${lang}/`;
+}
+
+/**
+ * The same page in the other language, or that language's home when it has
+ * no twin (a lesson not translated yet, the Chinese-only glossary). Source
+ * copies are not translated and get no switch.
+ */
+function twinOf(page: Page, paths: ReadonlySet<string>, bilingual: boolean): string | undefined {
+  if (!bilingual || page.path.startsWith("source/")) return undefined;
+  const twin = page.lang === "en" ? `zh-CN/${page.path}` : page.path.slice("zh-CN/".length);
+  return paths.has(twin) ? twin : page.lang === "en" ? "zh-CN/index.html" : "index.html";
+}
+
+interface Edition {
+  pages: Page[];
+  nav: Navigation;
+  sequence: NavEntry[];
+}
+
+/** The markdown a page of this edition is built from: the English file, or its Chinese twin when there is one. */
+function textFor(root: string, lang: Lang, englishFile: string): string | undefined {
+  const file = lang === "en" ? englishFile : chinesePathOf(englishFile);
+  return file && existsSync(join(root, file)) ? file : undefined;
+}
+
+/** Every page of one language's edition; nav entries fall back to the English page where a text is not translated. */
+function editionPages(lang: Lang, root: string, lessons: Lesson[], runs: SolutionRun[], guideFiles: string[], links: SiteLinks): Edition {
+  const label = LABELS[lang];
+  const pages: Page[] = [];
+  const lessonEntries: NavEntry[] = [];
+  lessons.forEach((lesson, index) => {
+    const textFile = textFor(root, lang, `lessons/${lesson.slug}.md`);
+    if (!textFile) {
+      lessonEntries.push({ path: lessonPagePath(lesson), title: shortTitle(lesson.title), badge: lesson.id });
+      return;
+    }
+    const page = buildLessonPage(lesson, runs[index]!, links, { lang, textFile });
+    pages.push({ ...page, lang });
+    lessonEntries.push({ path: page.path, title: shortTitle(page.title), badge: lesson.id });
+  });
+  const guideEntries: NavEntry[] = [];
+  for (const guide of guideFiles) {
+    const source = textFor(root, lang, `docs/guides/${guide}.md`);
+    const englishPath = `guides/${guide}.html`;
+    if (!source) {
+      guideEntries.push({ path: englishPath, title: titleOf(join(root, "docs/guides", `${guide}.md`), guide) });
+      continue;
+    }
+    const path = `${prefix(lang)}${englishPath}`;
+    const rendered = renderMarkdown(readFileSync(join(root, source), "utf8"), source, path, links);
+    pages.push({ path, title: rendered.title, body: `<article>${rendered.html}</article>`, headings: rendered.headings, sections: rendered.sections, lang });
+    guideEntries.push({ path, title: rendered.title });
+  }
+  if (lang !== "en" && existsSync(join(root, GLOSSARY))) {
+    const path = `${prefix(lang)}glossary.html`;
+    const rendered = renderMarkdown(readFileSync(join(root, GLOSSARY), "utf8"), GLOSSARY, path, links);
+    pages.push({ path, title: rendered.title, body: `<article>${rendered.html}</article>`, headings: rendered.headings, sections: rendered.sections, lang });
+    guideEntries.push({ path, title: rendered.title });
+  }
+  const readme = textFor(root, lang, "README.md");
+  if (readme) {
+    const path = `${prefix(lang)}readme.html`;
+    const rendered = renderMarkdown(readFileSync(join(root, readme), "utf8"), readme, path, links);
+    pages.push({ path, title: label.readmeTitle, body: `<article>${rendered.html}</article>`, headings: rendered.headings, sections: rendered.sections, lang });
+    guideEntries.push({ path, title: label.readmeTitle });
+  }
+  pages.push({ ...homePage(root, lang, lessons, lessonEntries, guideEntries, links), lang });
+  const nav: Navigation = { lessons: lessonEntries, guides: guideEntries };
+  const sequence: NavEntry[] = [{ path: `${prefix(lang)}index.html`, title: label.startHere }, ...nav.lessons, ...nav.guides];
+  return { pages, nav, sequence };
+}
+
+function titleOf(file: string, fallback: string): string {
+  return /^#\s+(.+)$/m.exec(readFileSync(file, "utf8"))?.[1]?.trim() ?? fallback;
 }
 
 function listGuides(root: string): string[] {
@@ -124,35 +211,41 @@ function shortTitle(title: string): string {
   return title.split(/[:：]/)[0]!.trim();
 }
 
-function homePage(root: string, lessons: Lesson[], guides: string[], links: SiteLinks): Page {
-  const rendered = renderMarkdown(readFileSync(join(root, "docs/home.md"), "utf8"), "docs/home.md", "index.html", links);
-  const summaries = lessonSummaries(root);
+function homePage(root: string, lang: Lang, lessons: Lesson[], lessonEntries: NavEntry[], guideEntries: NavEntry[], links: SiteLinks): Omit<Page, "lang"> {
+  const label = LABELS[lang];
+  const path = `${prefix(lang)}index.html`;
+  const source = textFor(root, lang, "docs/home.md")!;
+  const rendered = renderMarkdown(readFileSync(join(root, source), "utf8"), source, path, links);
+  const summaries = lessonSummaries(root, textFor(root, lang, "README.md"));
   const list = `<ol class="lesson-list">${lessons
-    .map((lesson) => {
-      const summary = summaries.get(lesson.slug) ?? firstParagraph(lesson.textPath);
-      return `<li><a href="${lessonPagePath(lesson)}"><span class="badge">${lesson.id}</span><strong>${escapeHtml(lesson.title)}</strong></a>` +
+    .map((lesson, index) => {
+      const entry = lessonEntries[index]!;
+      const textFile = textFor(root, lang, `lessons/${lesson.slug}.md`);
+      const title = textFile ? titleOf(join(root, textFile), lesson.title) : lesson.title;
+      const summary = summaries.get(lesson.slug) ?? firstParagraph(join(root, textFile ?? `lessons/${lesson.slug}.md`));
+      return `<li><a href="${relativeHref(path, entry.path)}"><span class="badge">${lesson.id}</span><strong>${escapeHtml(title)}</strong></a>` +
         `${summary ? `<p>${renderInline(summary)}</p>` : ""}</li>`;
     })
     .join("")}</ol>`;
-  const guideItems = guides.map((guide) => {
-    const file = join(root, "docs/guides", `${guide}.md`);
-    const title = /^#\s+(.+)$/m.exec(readFileSync(file, "utf8"))?.[1]?.trim() ?? guide;
-    const summary = firstParagraph(file);
-    return `<li><a href="guides/${guide}.html"><strong>${escapeHtml(title)}</strong></a>${summary ? `<p>${renderInline(summary)}</p>` : ""}</li>`;
+  const guideItems = guideEntries.map((entry) => {
+    const guide = /guides\/([^/]+)\.html$/.exec(entry.path)?.[1];
+    const file = guide ? join(root, textFor(root, lang, `docs/guides/${guide}.md`) ?? `docs/guides/${guide}.md`) : undefined;
+    const summary = entry.path.endsWith("readme.html") ? label.readmeSummary : file ? firstParagraph(file) && renderInline(firstParagraph(file)!) : undefined;
+    return `<li><a href="${relativeHref(path, entry.path)}"><strong>${escapeHtml(entry.title)}</strong></a>${summary ? `<p>${summary}</p>` : ""}</li>`;
   });
-  guideItems.push(`<li><a href="readme.html"><strong>README: commands and settings</strong></a><p>Every command, and the <code>OTEL_*</code> variables that every lesson honours.</p></li>`);
   const html = rendered.html
-    .replace("<!-- lesson-list -->", lessons.length ? list : "<p>No lessons yet.</p>")
+    .replace("<!-- lesson-list -->", lessons.length ? list : `<p>${escapeHtml(label.noLessons)}</p>`)
     .replace("<!-- guide-list -->", `<ul class="lesson-list">${guideItems.join("")}</ul>`);
-  return { path: "index.html", title: SITE_TITLE, body: `<article class="home">${html}</article>`, headings: rendered.headings, sections: rendered.sections };
+  return { path, title: label.siteTitle, body: `<article class="home">${html}</article>`, headings: rendered.headings, sections: rendered.sections };
 }
 
 /** The README's lesson table says in one line what each lesson teaches: reuse it. */
-function lessonSummaries(root: string): Map<string, string> {
+function lessonSummaries(root: string, readme: string | undefined): Map<string, string> {
   const summaries = new Map<string, string>();
-  if (!existsSync(join(root, "README.md"))) return summaries;
-  for (const line of readFileSync(join(root, "README.md"), "utf8").split("\n")) {
-    const row = /^\|\s*\d+\s*\|\s*\[[^\]]*\]\(lessons\/([^)]+)\.md\)\s*\|\s*(.+?)\s*\|\s*$/.exec(line);
+  if (!readme) return summaries;
+  for (const line of readFileSync(join(root, readme), "utf8").split("\n")) {
+    // The Chinese README links its rows to lessons/zh-CN/NN-topic.md.
+    const row = /^\|\s*\d+\s*\|\s*\[[^\]]*\]\(lessons\/(?:zh-CN\/)?([^)]+)\.md\)\s*\|\s*(.+?)\s*\|\s*$/.exec(line);
     if (row) summaries.set(row[1]!, row[2]!);
   }
   return summaries;
@@ -166,13 +259,13 @@ function firstParagraph(textPath: string): string | undefined {
   if (!prose) return undefined;
   // Links are relative to the lesson's file, not to the home page: keep their text only.
   const flat = prose.replace(/\s+/g, " ").replace(/\[([^\]]*)\]\([^)]*\)/g, "$1");
-  const sentence = /^(.+?[.!?])(\s|$)/.exec(flat)?.[1] ?? flat;
+  const sentence = /^(.+?[.!?])(\s|$)/.exec(flat)?.[1] ?? /^(.+?[。！？])/.exec(flat)?.[1] ?? flat;
   return sentence.length > 220 ? `${sentence.slice(0, 217)}…` : sentence;
 }
 
 /** A highlighted copy of each repo file a page links to (and a listing for each folder). */
-function sourcePages(root: string, links: SiteLinks): Page[] {
-  const pages: Page[] = [];
+function sourcePages(root: string, links: SiteLinks): Omit<Page, "lang">[] {
+  const pages: Omit<Page, "lang">[] = [];
   const done = new Set<string>();
   const queue = [...links.sources];
   while (queue.length) {
@@ -218,20 +311,12 @@ function write(outDir: string, path: string, content: string): void {
   writeFileSync(full, content);
 }
 
-/** Styles, scripts, and the search index, which is a script (not JSON) because file:// pages cannot fetch. */
+/** Styles, scripts, and one search index per language (scripts, not JSON, because file:// pages cannot fetch). */
 function writeAssets(root: string, outDir: string, pages: Page[]): void {
   const assets = join(outDir, "assets");
   mkdirSync(assets, { recursive: true });
-  for (const file of ["site.css", "site.js", "favicon.svg"]) copyFileSync(join(root, "docs/assets", file), join(assets, file));
+  for (const file of ["site.css", "site.js", "favicon.svg", "search-tokenize.js"]) copyFileSync(join(root, "docs/assets", file), join(assets, file));
   copyFileSync(join(root, "node_modules/minisearch/dist/umd/index.js"), join(assets, "minisearch.js"));
-
-  const search = new MiniSearch({ fields: ["title", "heading", "text"], storeFields: ["title", "heading", "href"] });
-  let id = 0;
-  for (const page of pages) {
-    if (page.path.startsWith("source/")) continue; // code copies would drown the prose
-    for (const section of page.sections) {
-      search.add({ id: id++, title: page.title, heading: section.heading, text: section.text, href: section.id ? `${page.path}#${section.id}` : page.path });
-    }
-  }
-  writeFileSync(join(assets, "search-index.js"), `window.WORKBOOK_SEARCH = ${JSON.stringify(search)};\n`);
+  // Code copies would drown the prose.
+  writeSearchIndexes(outDir, pages.filter((page) => !page.path.startsWith("source/")));
 }

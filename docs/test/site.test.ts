@@ -2,7 +2,9 @@
  * Builds the whole docs site into a temporary folder (running every
  * solution, as `npm run docs` does) and checks what a reader relies on:
  * a page per lesson whose waterfalls draw exactly the spans its solution
- * produced, and no broken local link anywhere.
+ * produced, and no broken local link anywhere; and the Chinese edition beside
+ * it (zh-CN/…), built from the translations or, before they exist, from
+ * small fixtures (overlay.ts).
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -18,14 +20,20 @@ import { lessonPagePath } from "../generator/lesson-page.ts";
 import { buildSite, type BuildResult } from "../generator/site.ts";
 import { groupTraces } from "../generator/waterfall.ts";
 import { serveSite } from "../serve.ts";
+import { overlayRoot, type Overlay } from "./overlay.ts";
 
 const outDir = mkdtempSync(join(tmpdir(), "docs-site-"));
 let result: BuildResult;
+let overlay: Overlay;
 
 before(async () => {
-  result = await buildSite({ root: ROOT, outDir });
+  overlay = overlayRoot();
+  result = await buildSite({ root: overlay.root, outDir });
 }, { timeout: 300_000 });
-after(() => rmSync(outDir, { recursive: true, force: true }));
+after(() => {
+  rmSync(outDir, { recursive: true, force: true });
+  overlay?.remove();
+});
 
 const page = (path: string) => readFileSync(join(outDir, path), "utf8");
 
@@ -112,9 +120,63 @@ describe("docs site: links", () => {
   });
 });
 
+describe("docs site: the Chinese edition", () => {
+  const zhPages = () => htmlFiles(join(outDir, "zh-CN")).map((file) => relative(outDir, file));
+  const switchOf = (path: string) => /<a class="lang-switch" href="([^"]+)"/.exec(page(path))?.[1];
+
+  it("has a Chinese home, glossary and at least one Chinese lesson, each <html lang=\"zh-CN\">; English pages say lang=\"en\"", () => {
+    for (const path of ["zh-CN/index.html", "zh-CN/glossary.html", "zh-CN/lessons/01-setup.html"]) assert.ok(zhPages().includes(path), `🚨 ${path} was not built`);
+    for (const path of zhPages()) assert.match(page(path), /^<!doctype html>\n<html lang="zh-CN"/, `🚨 ${path} must declare lang="zh-CN"`);
+    for (const path of ["index.html", "lessons/01-setup.html", "readme.html"]) assert.match(page(path), /^<!doctype html>\n<html lang="en"/, `🚨 ${path} must declare lang="en"`);
+  });
+
+  it("switches language to the same page, or to the other language's home when there is no twin", () => {
+    assert.equal(switchOf("index.html"), "zh-CN/index.html");
+    assert.equal(switchOf("zh-CN/index.html"), "../index.html");
+    assert.equal(switchOf("lessons/01-setup.html"), "../zh-CN/lessons/01-setup.html");
+    assert.equal(switchOf("zh-CN/lessons/01-setup.html"), "../../lessons/01-setup.html");
+    assert.equal(switchOf("zh-CN/glossary.html"), "../index.html", "the glossary is Chinese only");
+    const untranslated = result.lessons.find(({ lesson }) => !existsSync(join(outDir, "zh-CN", lessonPagePath(lesson))));
+    if (untranslated) assert.equal(switchOf(lessonPagePath(untranslated.lesson)), "../zh-CN/index.html");
+    for (const path of htmlFiles(outDir).map((file) => relative(outDir, file)).filter((path) => !path.startsWith("source/"))) {
+      assert.ok(switchOf(path), `🚨 ${path} has no language switch`);
+    }
+  });
+
+  it("draws the same trace on the Chinese lesson page as on the English one (one run per solution)", () => {
+    const rows = (path: string) => [...page(path).matchAll(/data-span-id="(\w+)"/g)].map((match) => match[1]).sort();
+    for (const path of zhPages().filter((path) => path.startsWith("zh-CN/lessons/"))) {
+      assert.deepEqual(rows(path), rows(path.slice("zh-CN/".length)), `🚨 ${path} draws other spans than its English twin`);
+    }
+  });
+
+  it("translates navigation and layout, and rewrites links in Chinese texts to Chinese pages", () => {
+    const home = page("zh-CN/index.html");
+    for (const label of ["从这里开始", "课程", "指南", "跳到正文"]) assert.ok(home.includes(label), `🚨 the Chinese layout lacks "${label}"`);
+    assert.doesNotMatch(home, />(Start here|Lessons|Guides)</, "🚨 English navigation labels on a Chinese page");
+    assert.match(home, /href="lessons\/01-setup\.html"/, "🚨 the Chinese home should link to the Chinese lesson 01");
+    assert.match(page("zh-CN/lessons/01-setup.html"), /<h2[^>]*>任务 1：/);
+    assert.match(page("zh-CN/lessons/01-setup.html"), /参考答案产生的 trace/);
+  });
+
+  it("has a search index per language, the Chinese one holding Chinese pages only", () => {
+    assert.match(page("zh-CN/index.html"), /src="\.\.\/assets\/search-index\.zh-CN\.js"/);
+    assert.match(page("index.html"), /src="assets\/search-index\.js"/);
+    const hrefs = (file: string) => [...page(file).matchAll(/"href":"([^"]+)"/g)].map((match) => match[1]!);
+    assert.ok(hrefs("assets/search-index.zh-CN.js").every((href) => href.startsWith("zh-CN/")), "🚨 English pages in the Chinese index");
+    assert.ok(hrefs("assets/search-index.js").every((href) => !href.startsWith("zh-CN/")), "🚨 Chinese pages in the English index");
+  });
+});
+
 // ---------------------------------------------------------------- in Chromium
 
 const CHROMIUM = "/usr/bin/chromium";
+/** One character drawn on a canvas: how many pixels it inked, and which (a bitmap as a string). */
+interface Glyph {
+  text: string;
+  ink: number;
+  signature: string;
+}
 const noChromium = existsSync(CHROMIUM)
   ? false
   : `no Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium; .ci/run does) to run the browser checks`;
@@ -192,6 +254,68 @@ describe("docs site in headless Chromium", { skip: noChromium }, () => {
     await tab.waitForURL(/\/lessons\/|\/guides\/|readme\.html/);
     assert.match(await tab.locator("main").innerText(), /BatchSpanProcessor/);
     assert.deepEqual(errors, []);
+    await tab.close();
+  });
+
+  it("opens a Chinese page: lang zh-CN, the switch to English and back, a Chinese search hit", async () => {
+    const { tab, errors } = await open(fileUrl("zh-CN/index.html"));
+    assert.equal(await tab.evaluate(() => document.documentElement.lang), "zh-CN");
+    await tab.locator("a.lang-switch").click();
+    await tab.waitForURL((url) => url.pathname.endsWith("/index.html") && !url.pathname.includes("/zh-CN/"));
+    assert.equal(await tab.evaluate(() => document.documentElement.lang), "en");
+    await tab.locator("a.lang-switch").click();
+    await tab.waitForURL("**/zh-CN/index.html");
+    for (const word of ["技术讨论组", "采样", "上下文传播"]) {
+      await tab.locator("#search").fill(word);
+      const hits = tab.locator("#search-results a");
+      await hits.first().waitFor({ timeout: 5_000 }).catch(() => undefined);
+      assert.ok((await hits.count()) > 0, `🚨 no search results for ${word} on the Chinese site`);
+      const href = await hits.first().getAttribute("href");
+      assert.match(String(href), /zh-CN\//, `🚨 a Chinese search must land on a Chinese page, not ${href}`);
+    }
+    await tab.locator("#search").press("Enter");
+    await tab.waitForURL(/\/zh-CN\//);
+    assert.match(await tab.locator("main").innerText(), /上下文传播/);
+    assert.deepEqual(errors, []);
+    await tab.close();
+  });
+
+  it("draws the seed's names (技术讨论组) with a real font: every character its own glyph, none the missing-glyph box", async () => {
+    // The page where the name appears: lesson 08's waterfall once translated, else the Chinese home.
+    const path = existsSync(join(outDir, "zh-CN/lessons/08-group-chat.html")) ? "zh-CN/lessons/08-group-chat.html" : "zh-CN/index.html";
+    const { tab } = await open(fileUrl(path));
+    assert.ok((await tab.evaluate(() => document.documentElement.textContent ?? "")).includes("技术讨论组"), `🚨 ${path} does not show 技术讨论组`);
+    // Each character drawn alone in the page's own font, as pixels. Without a CJK font every one
+    // comes out as the same missing-glyph box, identical to U+FFFF (a noncharacter no font has).
+    // A string, not a function: tsx would wrap a named inner function in a helper the page does not have.
+    const glyphs = (await tab.evaluate(`(() => {
+      const font = "32px " + getComputedStyle(document.body).fontFamily;
+      const draw = (text) => {
+        const canvas = document.createElement("canvas");
+        canvas.width = 48;
+        canvas.height = 48;
+        const context = canvas.getContext("2d");
+        context.font = font;
+        context.fillStyle = "#000";
+        context.fillText(text, 4, 36);
+        const pixels = context.getImageData(0, 0, 48, 48).data;
+        let ink = 0;
+        let signature = "";
+        for (let i = 3; i < pixels.length; i += 4) {
+          ink += pixels[i] > 0 ? 1 : 0;
+          signature += pixels[i] > 127 ? "1" : "0";
+        }
+        return { text, ink, signature };
+      };
+      return { font, missing: draw("\\uffff"), chars: [..."技术讨论组"].map(draw) };
+    })()`)) as { font: string; missing: Glyph; chars: Glyph[] };
+    const fontList = glyphs.font;
+    for (const char of glyphs.chars) {
+      assert.ok(char.ink > 20, `🚨 ${char.text} drew no ink in ${fontList}`);
+      assert.notEqual(char.signature, glyphs.missing.signature, `🚨 ${char.text} is drawn as the missing-glyph box: no CJK font in ${fontList}. Install one (Debian: apt-get install fonts-noto-cjk; .ci/run does)`);
+    }
+    const distinct = new Set(glyphs.chars.map((char) => char.signature)).size;
+    assert.equal(distinct, 5, `🚨 技术讨论组 drew ${distinct} distinct glyphs, not 5: the characters fall back to one box shape (no CJK font in ${fontList})`);
     await tab.close();
   });
 

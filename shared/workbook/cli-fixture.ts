@@ -35,7 +35,8 @@ export function copyWorkbook(ids: readonly string[] = ["01"]): Copy {
 }
 
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: "true", NO_COLOR: "1", WORKBOOK_LLM_LATENCY_MS: "0", ...extra };
+  // English unless a test asks otherwise: a maintainer whose LANG is zh_CN still gets the English tests' English output.
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: "true", NO_COLOR: "1", WORKBOOK_LLM_LATENCY_MS: "0", WORKBOOK_LANG: "en", ...extra };
   // Inherited from `npm test`; a child must not think it is a test runner or a solutions run.
   delete env.NODE_TEST_CONTEXT;
   delete env.WORKBOOK_TARGET;

@@ -10,6 +10,7 @@ import { ask, EXIT, interactive, lessonFromArg, missingFileMessage, parseCommand
 import { pristineSource } from "../authoring/pristine.ts";
 import { cleanSolution } from "../authoring/derive.ts";
 import { isMain } from "./run-main.ts";
+import { messages } from "../i18n/messages.ts";
 
 const useColor = !process.env.NO_COLOR && (Boolean(process.env.FORCE_COLOR) || process.stdout.isTTY === true);
 
@@ -37,30 +38,31 @@ export async function diff(argv: string[]): Promise<number> {
     console.error(missingFileMessage(lesson));
     return EXIT.failed;
   }
+  const say = messages();
   const mine = readFileSync(lesson.lessonPath, "utf8");
   // Untouched, the diff is every step of the solution at once: make that a choice, not a surprise.
   if (!args.values.yes && mine === pristineSource(lesson)) {
-    const warning = `${shown(lesson.lessonPath)} is not started yet, so its diff is the whole solution, every task at once.`;
+    const warning = say.notStartedDiff(shown(lesson.lessonPath));
     if (!interactive()) {
-      console.error(`🚨 ${warning}\n   Try the tasks first (npm run hint -- ${lesson.id} gives one hint at a time). To see it anyway: npm run diff -- ${lesson.id} --yes`);
+      console.error(`🚨 ${warning}\n   ${say.tryFirst(lesson.id)}`);
       return EXIT.failed;
     }
-    if (!/^y(es)?$/i.test(await ask(`${warning} Show it? [y/N] `))) {
-      console.log(`Nothing shown. One hint at a time: npm run hint -- ${lesson.id}`);
+    if (!/^y(es)?$/i.test(await ask(`${warning}${say.showIt}`))) {
+      console.log(say.nothingShown(lesson.id));
       return EXIT.ok;
     }
   }
   const solution = cleanSolution(readFileSync(lesson.solutionPath, "utf8"));
   if (mine === solution) {
-    console.log(`${shown(lesson.lessonPath)} is exactly the solution.`);
+    console.log(say.exactlySolution(shown(lesson.lessonPath)));
     return EXIT.ok;
   }
-  const patch = createTwoFilesPatch(`${shown(lesson.lessonPath)} (yours)`, `${shown(lesson.solutionPath)} (expected: the solution)`, mine, solution, undefined, undefined, { context: 3 });
+  const patch = createTwoFilesPatch(`${shown(lesson.lessonPath)} (${say.yours})`, `${shown(lesson.solutionPath)} (${say.expectedSolution})`, mine, solution, undefined, undefined, { context: 3 });
   // Drop the "Index:/====" banner: the file names below it say the same.
   const body = patch.replace(/^={10,}\n/m, "");
   console.log(useColor ? colorPatch(body) : body);
   // The same convention as verify's failed assertions: "-" yours, "+" expected.
-  console.log(`"-" lines are yours, "+" lines are what the solution expects. Tests: npm run verify -- ${lesson.id}`);
+  console.log(say.diffLegend(lesson.id));
   return EXIT.ok;
 }
 

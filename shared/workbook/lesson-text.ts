@@ -21,7 +21,8 @@ export interface TaskText {
   hints: string[];
 }
 
-const TASK_HEADING = /^##\s+Task\s+(\d+)\s*[:.]?\s*(.*)$/;
+// The Chinese edition writes "## 任务 N：标题" (full-width colon) and "<summary>提示</summary>".
+const TASK_HEADING = /^##\s+(?:Task|任务)\s+(\d+)\s*[:.：]?\s*(.*)$/;
 
 export function parseLessonText(markdown: string): TaskText[] {
   const tasks: TaskText[] = [];
@@ -40,7 +41,7 @@ export function parseLessonText(markdown: string): TaskText[] {
       continue;
     }
     if (!current) continue;
-    if (/<summary>\s*Hints\s*<\/summary>/i.test(line)) inHints = true;
+    if (/<summary>\s*(?:Hints|提示)\s*<\/summary>/i.test(line)) inHints = true;
     else if (/<\/details>/i.test(line)) inHints = false;
     else if (inHints) {
       const item = /^\s*\d+\.\s+(.*)$/.exec(line);

@@ -5,6 +5,8 @@ import type { Lesson } from "./lessons.ts";
 import type { TypeReport } from "./lesson-types.ts";
 import type { CheckResult, RunResult } from "./run-tests.ts";
 import { formatTypeErrors } from "./typecheck-format.ts";
+import { lessonTextIn } from "../i18n/lesson-text.ts";
+import { messages } from "../i18n/messages.ts";
 
 const useColor = !process.env.NO_COLOR && (Boolean(process.env.FORCE_COLOR) || process.stdout.isTTY === true);
 const paint = (code: string) => (text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -18,6 +20,12 @@ function indent(text: string, prefix: string, maxLines = 8): string {
   const shown = lines.slice(0, maxLines).map((line) => `${prefix}${line}`);
   if (lines.length > maxLines) shown.push(`${prefix}${dim(`… ${lines.length - maxLines} more lines`)}`);
   return shown.join("\n");
+}
+
+/** Pads to a column width, counting a CJK character as two columns (as terminals draw it). */
+export function padWide(text: string, width: number): string {
+  const columns = [...text].reduce((sum, char) => sum + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(char) ? 2 : 1), 0);
+  return text + " ".repeat(Math.max(0, width - columns));
 }
 
 /** The whole-lesson checks (describes that are not a task) that fail, for start and hint. */
@@ -36,16 +44,20 @@ export function describeCheck(check: Pick<CheckResult, "name" | "failures">): st
 export function formatTypeReport(types: TypeReport | undefined): string[] {
   if (!types) return [];
   if (types.problem) return [dim(`  (TypeScript: ${types.problem})`)];
-  if (types.errors.length === 0) return [`  ${green("✓")} TypeScript finds no type errors`];
+  if (types.errors.length === 0) return [`  ${green("✓")} ${messages().noTypeErrors}`];
   return [
-    `  ${red("✗")} TypeScript finds ${types.errors.length} type error${types.errors.length === 1 ? "" : "s"} (tsx runs the file without checking types; fix them anyway):`,
+    `  ${red("✗")} ${messages().typeErrors(types.errors.length)}`,
     ...formatTypeErrors(types.errors.slice(0, 10)).map((line) => `      ${line}`),
     ...(types.errors.length > 10 ? [dim(`      … ${types.errors.length - 10} more`)] : []),
   ];
 }
 
 export function formatLessonResult(lesson: Lesson, result: RunResult, file: string, types?: TypeReport): string {
-  const out: string[] = [bold(`Lesson ${lesson.id} · ${lesson.title}`) + dim(`  (${relative(ROOT, file)})`)];
+  const say = messages();
+  // Task titles and the text to read in the learner's language; the tests' 🚨 messages stay English.
+  const text = lessonTextIn(lesson);
+  const titles = new Map(text.tasks.map((entry) => [entry.task, entry.title]));
+  const out: string[] = [bold(say.lessonHeading(lesson.id, text.title)) + dim(`  (${relative(ROOT, file)})`)];
   if (result.problem) {
     out.push(indent(result.problem, "  "));
     // Our own 🚨 message already says what went wrong (once); raw output only when there is nothing better.
@@ -55,12 +67,12 @@ export function formatLessonResult(lesson: Lesson, result: RunResult, file: stri
   }
   for (const task of result.tasks) {
     const mark = task.passed ? green("✓") : red("✗");
-    out.push(`  ${mark} Task ${task.task}  ${task.title}${task.passed ? dim(`  (${task.tests} tests)`) : ""}`);
+    out.push(`  ${mark} ${say.taskLine(task.task, titles.get(task.task) || task.title)}${task.passed ? dim(`  ${say.testsCount(task.tests)}`) : ""}`);
     const first = task.failures[0];
     if (first) {
       out.push(dim(`      ${first.test}:`));
       out.push(indent(first.message, "      "));
-      if (task.failures.length > 1) out.push(dim(`      (+${task.failures.length - 1} more failing in this task)`));
+      if (task.failures.length > 1) out.push(dim(`      ${say.moreFailing(task.failures.length - 1)}`));
     }
   }
   out.push(...formatTypeReport(types));
@@ -76,10 +88,10 @@ export function formatLessonResult(lesson: Lesson, result: RunResult, file: stri
   }
   out.push(
     next
-      ? `  ${done}/${result.tasks.length} tasks done. Next: TODO(${next.task}) in ${relative(ROOT, file)}, explained in ${relative(ROOT, lesson.textPath)}.`
+      ? `  ${say.tasksDoneNext(done, result.tasks.length, next.task, relative(ROOT, file), relative(ROOT, text.path))}`
       : result.ok
-        ? green(`  ${done}/${result.tasks.length} tasks done. Lesson complete.`)
-        : red(`  ${done}/${result.tasks.length} tasks pass, but ${failingChecks(result).map(describeCheck).join("; ") || "a check of the whole lesson fails"}.`),
+        ? green(`  ${say.lessonComplete(done, result.tasks.length)}`)
+        : red(`  ${say.tasksPassBut(done, result.tasks.length, failingChecks(result).map(describeCheck).join("; ") || say.wholeLessonCheckFails)}`),
   );
   return out.join("\n");
 }

@@ -17,6 +17,7 @@ import { stopChildrenOnSignals } from "./child-process.ts";
 import { ask, EXIT, interactive, lessonFromArg, parseCommand, shown, stateDir } from "./cli.ts";
 import type { Lesson } from "./lessons.ts";
 import { isMain } from "./run-main.ts";
+import { messages } from "../i18n/messages.ts";
 
 const USAGE = "usage: npm run reset -- NN [--yes] [--undo]   e.g. npm run reset -- 01   (--undo: back to the version the last reset replaced)";
 
@@ -90,6 +91,7 @@ export async function reset(argv: string[]): Promise<number> {
   }
   const link = lstatSync(lesson.lessonPath, { throwIfNoEntry: false })?.isSymbolicLink() ? readlinkSync(lesson.lessonPath) : undefined;
 
+  const say = messages();
   let text: string;
   let question: string;
   let from: string;
@@ -100,17 +102,17 @@ export async function reset(argv: string[]): Promise<number> {
       return EXIT.failed;
     }
     text = readFileSync(backup, "utf8");
-    from = `your version from ${shown(backup)}`;
-    question = `Replace ${shown(lesson.lessonPath)} with ${shown(backup)}? The file you have now goes to the backup folder too. [y/N] `;
+    from = say.yourVersionFrom(shown(backup));
+    question = say.askUndo(shown(lesson.lessonPath), shown(backup));
   } else {
     text = pristineSource(lesson);
-    from = "its starting version";
-    question = `Replace ${shown(lesson.lessonPath)} with its starting version? Your edits go to ${shown(backupFolder())}/. [y/N] `;
+    from = say.startingVersion;
+    question = say.askReset(shown(lesson.lessonPath), shown(backupFolder()));
   }
 
   const current = existsSync(lesson.lessonPath) ? readFileSync(lesson.lessonPath, "utf8") : undefined;
   if (current === text && !link) {
-    console.log(`${shown(lesson.lessonPath)} is already ${args.values.undo ? "that version" : "at its starting version"}. Nothing to do.`);
+    console.log(say.alreadyThere(shown(lesson.lessonPath), args.values.undo === true));
     return EXIT.ok;
   }
 
@@ -118,7 +120,7 @@ export async function reset(argv: string[]): Promise<number> {
     const answer = await confirm(question, lesson, args.values.undo ? " --undo" : "");
     if (answer === "refused") return EXIT.failed;
     if (!answer) {
-      console.log("Nothing changed.");
+      console.log(say.nothingChanged);
       return EXIT.ok;
     }
   }
@@ -132,10 +134,10 @@ export async function reset(argv: string[]): Promise<number> {
     console.error(`🚨 could not write ${shown(lesson.lessonPath)} (${code ?? (error as Error).message}). Is the lessons/ folder writable? Nothing was changed.`);
     return EXIT.failed;
   }
-  console.log(`${shown(lesson.lessonPath)} is back to ${from}.${backup ? ` Your previous file: ${shown(backup)}` : ""}`);
-  if (link) console.log(`It was a symbolic link to ${link}: the link is now a regular file, and ${link} was not changed.`);
-  if (!args.values.undo && backup) console.log(`Changed your mind? npm run reset -- ${lesson.id} --undo`);
-  console.log(`Start again with: npx tsx ${shown(lesson.lessonPath)}   and   npm run verify -- ${lesson.id}`);
+  console.log(say.isBackTo(shown(lesson.lessonPath), from, backup && shown(backup)));
+  if (link) console.log(say.wasLink(link));
+  if (!args.values.undo && backup) console.log(say.changedMind(lesson.id));
+  console.log(say.startAgain(shown(lesson.lessonPath), lesson.id));
   return EXIT.ok;
 }
 

@@ -8,9 +8,11 @@ import { stopChildrenOnSignals } from "./child-process.ts";
 import { ask, EXIT, interactive, parseCommand, shown } from "./cli.ts";
 import { listLessons } from "./lessons.ts";
 import { allStatuses, firstOpenTask, nextLesson, type LessonStatus } from "./progress.ts";
-import { bold, describeCheck, dim, green, red } from "./report.ts";
+import { bold, describeCheck, dim, green, padWide, red } from "./report.ts";
 import { isMain } from "./run-main.ts";
 import { watch } from "./watch.ts";
+import { lessonTextIn, localTaskTitle, shortTitleOf } from "../i18n/lesson-text.ts";
+import { messages } from "../i18n/messages.ts";
 
 const MARK: Record<LessonStatus["state"], (text: string) => string> = {
   done: green,
@@ -21,40 +23,44 @@ const MARK: Record<LessonStatus["state"], (text: string) => string> = {
 };
 
 export function progressLines(statuses: LessonStatus[]): string[] {
+  const say = messages();
   const rows = statuses.map(({ lesson, state, tasks }) => {
     const passed = tasks.filter((task) => task.passed).length;
     const bar = "■".repeat(passed) + "□".repeat(tasks.length - passed);
-    return `  ${lesson.id}  ${lesson.shortTitle.padEnd(20)}  ${bar.padEnd(8)} ${passed}/${tasks.length}  ${MARK[state](state)}`;
+    return `  ${lesson.id}  ${padWide(shortTitleOf(lessonTextIn(lesson, undefined, false).title), 20)}  ${bar.padEnd(8)} ${passed}/${tasks.length}  ${MARK[state](say.state(state))}`;
   });
   const done = statuses.filter((status) => status.state === "done").length;
-  return [...rows, bold(`  ${done}/${statuses.length} lessons done`)];
+  return [...rows, bold(`  ${say.lessonsDone(done, statuses.length)}`)];
 }
 
 /** What to do now for one lesson, as commands to copy. */
 export function nextSteps(status: LessonStatus): string[] {
   const { lesson } = status;
+  const say = messages();
+  const text = lessonTextIn(lesson);
   const task = firstOpenTask(status);
-  const out = [bold(`Next: lesson ${lesson.id} · ${lesson.title}`)];
+  const out = [bold(say.nextLesson(lesson.id, text.title))];
   if (status.problem) out.push(`  ${status.problem.split("\n").join("\n  ")}`);
-  if (task) out.push(`  first open task: Task ${task.task}${task.title ? ` · ${task.title}` : ""} (TODO(${task.task}) in ${shown(lesson.lessonPath)})`);
+  if (task) out.push(`  ${say.firstOpenTask(task.task, localTaskTitle(lesson, task.task) ?? task.title, shown(lesson.lessonPath))}`);
   else if (!status.problem) {
     // Every task passes, yet the lesson is not done: a check of the whole lesson says why.
-    const checks = status.failingChecks.map((check) => `  every task passes, but ${describeCheck(check)}`);
-    out.push(...(checks.length ? checks : ["  every task passes, but the lesson's tests do not: npm run verify -- " + lesson.id + " shows what fails"]));
+    const checks = status.failingChecks.map((check) => `  ${say.everyTaskPassesBut(describeCheck(check))}`);
+    out.push(...(checks.length ? checks : [`  ${say.everyTaskPassesBut(say.lessonTestsFail(lesson.id))}`]));
   }
   const notStarted = status.state === "not started";
+  const step = say.steps;
   out.push(
     "",
-    `  read      ${shown(lesson.textPath)}`,
-    `  edit      ${shown(lesson.lessonPath)}`,
-    `  run it    npx tsx ${shown(lesson.lessonPath)}`,
-    `  check     npm run verify -- ${lesson.id}`,
-    `  or watch  npm run watch -- ${lesson.id}      (re-checks every time you save)`,
-    `  stuck?    npm run hint -- ${lesson.id}       (one hint at a time)`,
+    `  ${step.read}  ${shown(text.path)}`,
+    `  ${step.edit}  ${shown(lesson.lessonPath)}`,
+    `  ${step.run}  npx tsx ${shown(lesson.lessonPath)}`,
+    `  ${step.check}  npm run verify -- ${lesson.id}`,
+    `  ${step.watch}  npm run watch -- ${lesson.id}      ${step.watchWhy}`,
+    `  ${step.stuck}  npm run hint -- ${lesson.id}       ${step.stuckWhy}`,
     notStarted
-      ? `  compare   npm run diff -- ${lesson.id} --yes (not started yet, so this is the whole solution: try the tasks first)`
-      : `  compare   npm run diff -- ${lesson.id}       (your file against the solution)`,
-    `  restart   npm run reset -- ${lesson.id}      (back to the starting version)`,
+      ? `  ${step.compare}  npm run diff -- ${lesson.id} --yes ${step.compareWhole}`
+      : `  ${step.compare}  npm run diff -- ${lesson.id}       ${step.compareYours}`,
+    `  ${step.restart}  npm run reset -- ${lesson.id}      ${step.restartWhy}`,
   );
   return out;
 }
@@ -69,16 +75,17 @@ export async function start(argv: string[]): Promise<number> {
   }
   const statuses = await allStatuses(lessons, { fresh: args.values.fresh === true });
 
-  console.log([bold("OpenTelemetry for AI agents · your progress"), ...progressLines(statuses), ""].join("\n"));
+  const say = messages();
+  console.log([bold(say.progressTitle), ...progressLines(statuses), ""].join("\n"));
   const next = nextLesson(statuses);
   if (!next) {
-    console.log(green("Every lesson is done. 🎉") + " Compare your files with the solutions: npm run diff -- NN");
+    console.log(green(say.allDone) + say.allDoneCompare);
     return EXIT.ok;
   }
   console.log(nextSteps(next).join("\n"));
 
   if (!interactive()) return EXIT.ok;
-  const answer = await ask(`\nWatch lesson ${next.lesson.id} now (re-run its tests on every save)? [Y/n] `);
+  const answer = await ask(say.watchNow(next.lesson.id));
   if (/^n/i.test(answer)) return EXIT.ok;
   return watch([next.lesson.id]);
 }

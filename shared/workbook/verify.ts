@@ -10,9 +10,11 @@ import { EXIT, parseCommand } from "./cli.ts";
 import { findLesson, listLessons, missingSolutionMessage, UnknownLessonError, type Lesson } from "./lessons.ts";
 import { lessonTypeErrors, type TypeReport } from "./lesson-types.ts";
 import { isUntouched, rememberResult } from "./progress.ts";
-import { bold, dim, formatLessonResult, green, red } from "./report.ts";
+import { bold, dim, formatLessonResult, green, padWide, red } from "./report.ts";
 import { isMain } from "./run-main.ts";
 import { runLessonTests, type RunResult } from "./run-tests.ts";
+import { lessonTextIn, shortTitleOf } from "../i18n/lesson-text.ts";
+import { messages } from "../i18n/messages.ts";
 
 const USAGE = "usage: npm run verify -- [--solutions] [lesson number ...]   e.g. npm run verify -- 01";
 
@@ -39,7 +41,7 @@ export async function verify(argv: string[]): Promise<number> {
   for (const lesson of chosen) {
     const before = missingSolutionMessage(lesson);
     if (before) {
-      console.log(`${bold(`Lesson ${lesson.id} · ${lesson.title}`)}\n  ${before}\n`);
+      console.log(`${bold(messages().lessonHeading(lesson.id, lessonTextIn(lesson).title))}\n  ${before}\n`);
       results.push([lesson, { ok: false, tasks: [], checks: [], problem: before, output: "" }]);
       continue;
     }
@@ -67,15 +69,16 @@ export async function verify(argv: string[]): Promise<number> {
 }
 
 export function progressTable(results: [Lesson, RunResult][]): string {
+  const say = messages();
   const rows = results.map(([lesson, result]) => {
     const done = result.tasks.filter((task) => task.passed).length;
     const total = result.tasks.length;
-    const state = result.ok ? green("done") : result.problem ? red("error") : done ? "in progress" : dim("not started");
+    const state = result.ok ? green(say.state("done")) : result.problem ? red(say.state("error")) : done ? say.state("in progress") : dim(say.state("not started"));
     const bar = total ? "■".repeat(done) + "□".repeat(total - done) : "";
-    return `  ${lesson.id}  ${lesson.shortTitle.padEnd(20)}  ${bar.padEnd(8)} ${String(done)}/${total}  ${state}`;
+    return `  ${lesson.id}  ${padWide(shortTitleOf(lessonTextIn(lesson, undefined, false).title), 20)}  ${bar.padEnd(8)} ${String(done)}/${total}  ${state}`;
   });
   const finished = results.filter(([, result]) => result.ok).length;
-  return [bold("Progress"), ...rows, bold(`  ${finished}/${results.length} lessons done`)].join("\n");
+  return [bold(say.progress), ...rows, bold(`  ${say.lessonsDone(finished, results.length)}`)].join("\n");
 }
 
 if (isMain(import.meta.url)) {

@@ -15,6 +15,8 @@ import { bold, dim, formatLessonResult, green } from "./report.ts";
 import { isMain } from "./run-main.ts";
 import { runLessonFile } from "./run-file.ts";
 import { runLessonTests, TASK_TITLE, type ReportedEvent } from "./run-tests.ts";
+import { lessonTextIn } from "../i18n/lesson-text.ts";
+import { messages } from "../i18n/messages.ts";
 
 const DEBOUNCE_MS = 150;
 /** Ctrl-C, `kill`, a closed terminal: each stops the runs (their whole process groups) and ends watch mode. */
@@ -31,7 +33,8 @@ function lastLines(text: string, max: number): string {
 /** One check: the lesson's output and its tests, side by side in two child processes. */
 async function check(lesson: Lesson, signal: AbortSignal): Promise<boolean> {
   if (tty) process.stdout.write("\x1b[2J\x1b[H");
-  console.log(dim(`${new Date().toLocaleTimeString()}  checking ${shown(lesson.lessonPath)} …`));
+  const say = messages();
+  console.log(dim(say.checking(new Date().toLocaleTimeString(), shown(lesson.lessonPath))));
   if (!existsSync(lesson.lessonPath)) {
     console.log(missingFileMessage(lesson));
     return false;
@@ -48,12 +51,12 @@ async function check(lesson: Lesson, signal: AbortSignal): Promise<boolean> {
   ]);
   if (signal.aborted) return false;
   console.log(bold(`── npx tsx ${shown(lesson.lessonPath)}`) + dim(run.timedOut ? `  (stopped after ${Math.round(run.timeoutMs / 1000)} s)` : `  (exit ${run.status})`));
-  console.log(lastLines(run.output, MAX_OUTPUT_LINES) || dim("(no output)"));
+  console.log(lastLines(run.output, MAX_OUTPUT_LINES) || dim(say.noOutput));
   if (run.timedOut) {
     console.log(`🚨 npx tsx ${shown(lesson.lessonPath)} did not finish within ${Math.round(run.timeoutMs / 1000)} s and was stopped (its main() and whatever it started). ` +
       "Likely causes: an endless loop, a promise that never settles, or a server, socket or timer left open. The output above shows how far it got.");
   }
-  console.log(bold("── tests"));
+  console.log(bold(say.testsRule));
   console.log(formatLessonResult(lesson, result, lesson.lessonPath));
   rememberResult(lesson, result);
   return result.ok;
@@ -65,7 +68,7 @@ export async function watch(argv: string[]): Promise<number> {
   const lessons = listLessons();
   // Until the watch loop has its own handlers (finding the first lesson may run every lesson's tests).
   const early = () => {
-    console.log(dim("\nStopped watching."));
+    console.log(dim(messages().stoppedWatching));
     void killAllChildren().then(() => process.exit(EXIT.ok));
   };
   for (const signal of SIGNALS) process.on(signal, early);
@@ -87,7 +90,7 @@ async function watchFrom(lessons: Lesson[], asked: string | undefined, dropEarly
   } else {
     lesson = nextLesson(await allStatuses(lessons))?.lesson;
     if (!lesson) {
-      console.log(green("Every lesson is done. 🎉"));
+      console.log(green(messages().allDone));
       return EXIT.ok;
     }
   }
@@ -110,7 +113,7 @@ async function watchFrom(lessons: Lesson[], asked: string | undefined, dropEarly
       void killAllChildren().then(() => resolve(code));
     };
     const onSignal = () => {
-      console.log(dim("\nStopped watching."));
+      console.log(dim(messages().stoppedWatching));
       finish(EXIT.ok);
     };
     for (const signal of SIGNALS) process.on(signal, onSignal);
@@ -142,14 +145,15 @@ async function watchFrom(lessons: Lesson[], asked: string | undefined, dropEarly
         const next = nextLesson(await allStatuses(lessons), current)?.lesson;
         if (finished) return;
         if (!next) {
-          console.log(green("\nEvery lesson is done. 🎉") + " Compare with the solutions: npm run diff -- NN");
+          console.log(green(`\n${messages().allDone}`) + messages().allDoneWatch);
           return finish(EXIT.ok);
         }
-        console.log(green(`\nLesson ${current.id} is complete.`) + ` Moving on to lesson ${next.id} · ${next.title} (${shown(next.textPath)}).`);
+        const nextText = lessonTextIn(next);
+        console.log(green(`\n${messages().movingOn(current.id, next.id, nextText.title, shown(nextText.path))}`));
         follow(next);
         return runNow();
       }
-      console.log(dim(`\nWatching ${shown(current.lessonPath)}: save it to check again. Ctrl-C to stop.`));
+      console.log(dim(`\n${messages().watching(shown(current.lessonPath))}`));
     };
 
     follow(current);
