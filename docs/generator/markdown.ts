@@ -67,6 +67,11 @@ export function codeBlock(code: string, language: string, label?: string): strin
   return `<div class="code">${caption}<pre><code class="hljs language-${escapeHtml(language)}">${highlight(code, language)}</code></pre></div>`;
 }
 
+/** Han characters, CJK punctuation (、。「」…) and full-width forms (，：；（）). */
+const CJK = "\\p{Script=Han}\\u3000-\\u303f\\uff00-\\uffef";
+const CJK_END = new RegExp(`[${CJK}]$`, "u");
+const CJK_START = new RegExp(`^[${CJK}]`, "u");
+
 function createMarkdown(): InstanceType<typeof MarkdownIt> {
   const md = new MarkdownIt({
     // Lessons use raw HTML on purpose: <details> blocks for hints.
@@ -97,6 +102,12 @@ function createMarkdown(): InstanceType<typeof MarkdownIt> {
     rewrite(tokens[idx]!, "src", env as RenderEnv | undefined);
     return defaultImage(tokens, idx, options, env, self);
   };
+  // A line break inside a Chinese paragraph is not a word break. markdown-it
+  // writes it as "\n", which Chromium draws as a space between two Han
+  // characters (CSS Text 3 lets browsers drop it; Chromium does not), so the
+  // break is dropped when both sides are CJK. English text keeps its "\n".
+  md.renderer.rules.softbreak = (tokens, idx, options) =>
+    CJK_END.test(tokens[idx - 1]?.content ?? "") && CJK_START.test(tokens[idx + 1]?.content ?? "") ? "" : options.breaks ? "<br>\n" : "\n";
   // Tables scroll on their own on a narrow screen instead of widening the page.
   md.renderer.rules.table_open = () => '<div class="table-wrap"><table>\n';
   md.renderer.rules.table_close = () => "</table></div>\n";
