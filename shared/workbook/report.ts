@@ -23,9 +23,26 @@ function indent(text: string, prefix: string, maxLines = 8): string {
 }
 
 /** Pads to a column width, counting a CJK character as two columns (as terminals draw it). */
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
+
+/** Terminal columns a text takes: CJK characters take two. */
+export function columnsOf(text: string): number {
+  return [...text].reduce((sum, char) => sum + (WIDE.test(char) ? 2 : 1), 0);
+}
+
 export function padWide(text: string, width: number): string {
-  const columns = [...text].reduce((sum, char) => sum + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(char) ? 2 : 1), 0);
-  return text + " ".repeat(Math.max(0, width - columns));
+  return text + " ".repeat(Math.max(0, width - columnsOf(text)));
+}
+
+/** The text cut to `width` columns (ending in "…" when cut), then padded to it: one table cell. */
+export function fitWide(text: string, width: number): string {
+  if (columnsOf(text) <= width) return padWide(text, width);
+  let cut = "";
+  for (const char of text) {
+    if (columnsOf(cut + char) > width - 1) break;
+    cut += char;
+  }
+  return padWide(`${cut.trimEnd()}…`, width);
 }
 
 /** The whole-lesson checks (describes that are not a task) that fail, for start and hint. */

@@ -8,7 +8,7 @@ import { stopChildrenOnSignals } from "./child-process.ts";
 import { ask, EXIT, interactive, parseCommand, shown } from "./cli.ts";
 import { listLessons } from "./lessons.ts";
 import { allStatuses, firstOpenTask, nextLesson, type LessonStatus } from "./progress.ts";
-import { bold, describeCheck, dim, green, padWide, red } from "./report.ts";
+import { bold, columnsOf, describeCheck, dim, fitWide, green, red } from "./report.ts";
 import { isMain } from "./run-main.ts";
 import { watch } from "./watch.ts";
 import { lessonTextIn, localTaskTitle, shortTitleOf } from "../i18n/lesson-text.ts";
@@ -24,10 +24,13 @@ const MARK: Record<LessonStatus["state"], (text: string) => string> = {
 
 export function progressLines(statuses: LessonStatus[]): string[] {
   const say = messages();
-  const rows = statuses.map(({ lesson, state, tasks }) => {
+  const titles = statuses.map(({ lesson }) => shortTitleOf(lessonTextIn(lesson, undefined, false).title));
+  // As wide as the longest title, up to a width that still fits an 80-column terminal.
+  const width = Math.min(Math.max(20, ...titles.map(columnsOf)), 30);
+  const rows = statuses.map(({ lesson, state, tasks }, index) => {
     const passed = tasks.filter((task) => task.passed).length;
     const bar = "■".repeat(passed) + "□".repeat(tasks.length - passed);
-    return `  ${lesson.id}  ${padWide(shortTitleOf(lessonTextIn(lesson, undefined, false).title), 20)}  ${bar.padEnd(8)} ${passed}/${tasks.length}  ${MARK[state](say.state(state))}`;
+    return `  ${lesson.id}  ${fitWide(titles[index]!, width)}  ${bar.padEnd(8)} ${passed}/${tasks.length}  ${MARK[state](say.state(state))}`;
   });
   const done = statuses.filter((status) => status.state === "done").length;
   return [...rows, bold(`  ${say.lessonsDone(done, statuses.length)}`)];
