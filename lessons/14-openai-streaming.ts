@@ -99,6 +99,10 @@ export function startInstrumentation(env: Record<string, string | undefined> = p
     instrumentations,
     spanProcessors: spanProcessorsFromEnv(env),
     ...(env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
+    // Values from the network (gen_ai.response.id and .model, error messages) land on the
+    // instrumentation's spans as they came: cap every attribute value (lesson 12's span
+    // limits), unless the operator chose a limit. The limit given here would beat the variable.
+    ...(env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT || env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT ? {} : { spanLimits: { attributeValueLengthLimit: 1024 } }),
     // TODO(2): Give NodeSDK a LoggerProvider pipeline: the redacting processor
     //          first, then the exporters OTEL_LOGS_EXPORTER names.
     logRecordProcessors: [], // no LoggerProvider pipeline: the instrumentation's events go nowhere
