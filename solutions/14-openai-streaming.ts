@@ -77,8 +77,8 @@ export class RedactingLogProcessor implements LogRecordProcessor {
     // TODO(2): Redact the record's body (lesson 12's detectors, through redactLogBody()).
     // #region TODO(2) solution
     // The SDK calls the processors in order and makes the record read-only only
-    // after the last one (sdk-logs 0.223.1, Logger.js emit()): a processor
-    // placed before the exporting one can still change it.
+    // after the last one (sdk-logs 0.223.0 under sdk-node, Logger.js emit()):
+    // a processor placed before the exporting one can still change it.
     if (record.body !== undefined) record.setBody(redactLogBody(record.body));
     // #endregion
     // #region TODO(2) exercise
