@@ -16,6 +16,8 @@ export interface AgentAnswer {
   answer: string;
   model: string;
   usage: { inputTokens: number; outputTokens: number };
+  /** Lesson 14: the agent stopped reading the model's stream at its answer budget. */
+  truncated?: boolean;
 }
 export type AgentStep = (question: string, model: string) => Promise<AgentAnswer>;
 
