@@ -25,5 +25,6 @@ for major in "${versions[@]}"; do
     lessons/ shared/telemetry/ shared/agents/ shared/trace-view/ shared/testing/ shared/group-chat/ \
     shared/lint/ shared/privacy/ shared/receivers/wire shared/receivers/faults shared/receivers/signals \
     shared/receivers/collector-config shared/authoring/derive \
-    shared/model-server/ shared/agent-service/ shared/mcp/ shared/tool-agent/ shared/workbook/
+    shared/model-server/ shared/agent-service/ shared/mcp/ shared/tool-agent/ shared/workbook/ \
+    shared/i18n/ docs/test/markdown-cjk
 done
