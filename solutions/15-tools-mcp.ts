@@ -68,7 +68,7 @@ import { withTimeLimit } from "../shared/tool-agent/time-limit.ts";
 import { printTraceFile } from "../shared/agent-service/print-trace.ts";
 import { readSpanRecords, type SpanRecord } from "../shared/trace-view/dump.ts";
 import { startModelServer } from "../shared/model-server/index.ts";
-import { printable } from "../shared/model-server/printable.ts";
+import { printable } from "../shared/privacy/printable.ts";
 import { setupTelemetry } from "../shared/telemetry/index.ts";
 import { runMain } from "../shared/workbook/run-main.ts";
 
