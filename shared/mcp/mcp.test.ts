@@ -92,6 +92,13 @@ describe("trace context in params._meta", () => {
     }
   });
 
+  it("a tool result keeps its line breaks and escapes every other unprintable character: separators, bidi marks, lone surrogates", () => {
+    const result = boundToolResult({ content: [{ type: "text", text: "line one\nline two\u2028forged\u200eback\ud800 \u001b[2J" }] });
+    assert.equal(result.text, "line one\nline two\\u2028forged\\u200eback\\ud800 \\x1b[2J", `🚨 the bounded result is ${JSON.stringify(result.text)}`);
+    assert.equal(result.escaped, true, "🚨 the bounded result does not say it escaped characters");
+    assert.equal(boundToolResult({ content: [{ type: "text", text: "a\nb" }] }).escaped, false, "🚨 a line break alone is not something escaped");
+  });
+
   it("hostile _meta values read as absent: no remote parent from an object, a number or a megabyte", () => {
     for (const traceparent of [{ toString: () => "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" }, 42, `00-${"a".repeat(1_000_000)}`]) {
       const extracted = propagator.extract(ROOT_CONTEXT, { traceparent } as Meta, metaGetter);
