@@ -17,9 +17,6 @@
  * Read:      lessons/13-zero-code.md
  */
 import { register } from "node:module";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SpanKind, trace } from "@opentelemetry/api";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
@@ -38,6 +35,7 @@ import {
 import { recordSpanError } from "../shared/agents/index.ts";
 import type { AgentAnswer } from "../shared/agent-service/app.ts";
 import { callModel } from "../shared/agent-service/call-model.ts";
+import { childTelemetry } from "../shared/agent-service/child-telemetry.ts";
 import { printTraceFile } from "../shared/agent-service/print-trace.ts";
 import { readSpanRecords, type SpanRecord } from "../shared/trace-view/dump.ts";
 import { spanProcessorsFromEnv } from "../shared/agent-service/span-processors.ts";
@@ -90,13 +88,9 @@ export async function runAgentStep(question: string, model: string, modelUrl: st
 }
 
 async function main(): Promise<void> {
-  // Both processes write every span to one file; we draw it as one tree at the end.
-  // (The docs site sets WORKBOOK_TRACE_FILE itself, to draw this run's waterfall.)
-  const dir = mkdtempSync(join(tmpdir(), "lesson-13-"));
-  const traceFile = process.env.WORKBOOK_TRACE_FILE || join(dir, "spans.jsonl");
-  // Their own terminal trees would each show half the trace: keep the other exporters only.
-  const exporters = (process.env.OTEL_TRACES_EXPORTER ?? "").split(",").filter((name) => name.trim() && name.trim() !== "tree");
-  const env = { WORKBOOK_TRACE_FILE: traceFile, OTEL_TRACES_EXPORTER: exporters.join(",") || "none" };
+  // Both processes write every span to one file, drawn as one tree at the end (child-telemetry.ts).
+  const children = childTelemetry("lesson-13");
+  const { traceFile, env } = children;
   const modelServer = await startModelServer({ env });
   try {
     const agent = await startAgentService({ module: fileURLToPath(import.meta.url), modelUrl: modelServer.url, env });
@@ -114,7 +108,7 @@ async function main(): Promise<void> {
   }
   printTraceFile(traceFile);
   for (const line of whatIsMissing(readSpanRecords(traceFile))) console.log(line);
-  rmSync(dir, { recursive: true, force: true });
+  children.remove();
 }
 
 /** One line per symptom the run shows, each pointing at the TODO that fixes it. */

@@ -24,9 +24,6 @@
  * Check it:  npm run verify -- 15
  * Read:      lessons/15-tools-mcp.md
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { context, metrics, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes } from "@opentelemetry/api";
@@ -65,10 +62,11 @@ import {
 } from "../shared/mcp/index.ts";
 import { chat, type WireMessage, type WireTool } from "../shared/tool-agent/chat.ts";
 import { withTimeLimit } from "../shared/tool-agent/time-limit.ts";
+import { childTelemetry } from "../shared/agent-service/child-telemetry.ts";
 import { printTraceFile } from "../shared/agent-service/print-trace.ts";
 import { readSpanRecords, type SpanRecord } from "../shared/trace-view/dump.ts";
 import { startModelServer } from "../shared/model-server/index.ts";
-import { printable } from "../shared/model-server/printable.ts";
+import { printable } from "../shared/privacy/printable.ts";
 import { setupTelemetry } from "../shared/telemetry/index.ts";
 import { runMain } from "../shared/workbook/run-main.ts";
 
@@ -329,12 +327,9 @@ export async function runAgent(question: string, options: AgentOptions): Promise
 }
 
 async function main(): Promise<void> {
-  // Three processes write every span to one file; we draw it as one tree at the end.
-  const dir = mkdtempSync(join(tmpdir(), "lesson-15-"));
-  const traceFile = process.env.WORKBOOK_TRACE_FILE || join(dir, "spans.jsonl");
-  // Each process's own terminal tree would show a third of the trace: keep the other exporters only.
-  const exporters = (process.env.OTEL_TRACES_EXPORTER ?? "").split(",").filter((name) => name.trim() && name.trim() !== "tree");
-  const env = { WORKBOOK_TRACE_FILE: traceFile, OTEL_TRACES_EXPORTER: exporters.join(",") || "none" };
+  // Three processes write every span to one file, drawn as one tree at the end (child-telemetry.ts).
+  const children = childTelemetry("lesson-15");
+  const { traceFile, env } = children;
   const telemetry = setupTelemetry({ serviceName: "agent", serviceVersion: "1.0.0", env: { ...process.env, ...env } });
   const modelServer = await startModelServer({ env });
   try {
@@ -361,7 +356,7 @@ async function main(): Promise<void> {
   }
   printTraceFile(traceFile);
   for (const line of whatIsMissing(readSpanRecords(traceFile))) console.log(line);
-  rmSync(dir, { recursive: true, force: true });
+  children.remove();
 }
 
 /** One line per symptom the run shows, each pointing at the TODO that fixes it. */

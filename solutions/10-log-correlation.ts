@@ -26,7 +26,7 @@ import {
   type ReadableLogRecord,
 } from "@opentelemetry/sdk-logs";
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
-import { setupTelemetry } from "../shared/telemetry/index.ts";
+import { forwardLogRecords, setupTelemetry, teeLogExporter } from "../shared/telemetry/index.ts";
 import { runMain } from "../shared/workbook/run-main.ts";
 
 /** The instrumentation scope of this lesson's log records (like a tracer's name). */
@@ -215,11 +215,14 @@ async function main(): Promise<void> {
   // A second, in-memory span exporter beside the tree view: main() reads the
   // span names back to show which span each log record points at.
   const spans = new InMemorySpanExporter();
-  const telemetry = setupTelemetry({ serviceName: "research-agent", spanExporters: [spans] });
+  // registerLogs: false: this lesson registers its own LoggerProvider (task 1), and the Logs API
+  // ignores a second registration silently, so the kit must not register one first.
+  const telemetry = setupTelemetry({ serviceName: "research-agent", spanExporters: [spans], registerLogs: false });
   // In-memory here so main() can print the records; in production this is an
-  // OTLP log exporter next to the OTLP trace exporter.
+  // OTLP log exporter next to the OTLP trace exporter. With OTEL_LOGS_EXPORTER
+  // set, every record also goes on into the kit's pipeline, which exports it.
   const records = new InMemoryLogRecordExporter();
-  const loggerProvider = createLoggerProvider(telemetry.resource, records);
+  const loggerProvider = createLoggerProvider(telemetry.resource, teeLogExporter(records, forwardLogRecords(telemetry.loggerProvider)));
   // Tasks whose symptom this run saw: the first one is where to work next.
   const open = new Set<number>();
 

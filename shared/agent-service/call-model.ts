@@ -7,7 +7,7 @@
  * conventions' examples for error.type are of this kind).
  * Nothing from the network reaches a message unbounded or unprintable.
  */
-import { printable } from "../model-server/printable.ts";
+import { printable } from "../privacy/printable.ts";
 import type { AgentAnswer } from "./app.ts";
 
 export class ModelCallError extends Error {

@@ -3,10 +3,10 @@
  * A tool server is a peer we do not control: its result can be megabytes, or
  * text with escape sequences and instructions addressed to the model. The
  * agent keeps at most MAX_TOOL_RESULT_CHARS of the text parts, drops other
- * content kinds (images, resources) with a note, escapes control characters,
- * and says what it did, so the span can show it.
+ * content kinds (images, resources) with a note, escapes control characters
+ * (line breaks excepted), and says what it did, so the span can show it.
  */
-import { printable } from "../model-server/printable.ts";
+import { printable } from "../privacy/printable.ts";
 
 export const MAX_TOOL_RESULT_CHARS = 2000;
 
@@ -37,8 +37,11 @@ export function boundToolResult(result: unknown, max = MAX_TOOL_RESULT_CHARS): B
     return n + (typeof text === "string" ? text.length : 0);
   }, 0);
   const truncated = originalChars > max;
-  const text = printable(raw, max);
-  const escaped = text !== (truncated ? `${raw.slice(0, max)}…` : raw);
+  const kept = raw.length > max ? raw.slice(0, max) : raw;
+  // Line breaks stay (a multi-line report is still one to the model); every other control
+  // character, bidi control, line or paragraph separator and lone surrogate is escaped.
+  const text = kept.split("\n").map((line) => printable(line, Infinity)).join("\n") + (kept.length < raw.length ? "…" : "");
+  const escaped = text !== kept + (kept.length < raw.length ? "…" : "");
   const note = dropped ? ` [${dropped} non-text part(s) dropped]` : "";
   return { text: `${text}${note}`, isError: r.isError === true, originalChars, truncated, escaped };
 }

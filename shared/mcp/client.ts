@@ -8,12 +8,18 @@
  * `Client.request()`. The transport sees it, so the transport's `send` is
  * wrapped here: a `tools/call` request leaving while a span is active tags
  * that span with its id (the span active then is the caller's CLIENT span).
+ *
+ * The server is a peer we do not control, and what it says ends up on spans
+ * (a failed call's message becomes the span's status and exception event) and
+ * on the learner's terminal. So the client here bounds it where it comes in:
+ * every error out of a request is rebuilt with a bounded, printable message
+ * (BoundedClient), and the session id and protocol version are bounded too.
  */
 import { trace } from "@opentelemetry/api";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ErrorCode, McpError, type JSONRPCMessage, type Tool } from "@modelcontextprotocol/sdk/types.js";
-import { printable } from "../model-server/printable.ts";
+import { isPrintable, printable } from "../privacy/printable.ts";
 import { ATTR_JSONRPC_REQUEST_ID, MCP_METHOD_TOOLS_CALL } from "./names.ts";
 
 export interface McpConnection {
@@ -31,8 +37,8 @@ export interface McpConnection {
 export async function connectMcp(url: string, clientName = "workbook-agent"): Promise<McpConnection> {
   const where = new URL(url);
   const transport = new StreamableHTTPClientTransport(where);
-  const client = new Client({ name: clientName, version: "1.0.0" });
-  await client.connect(transport, { timeout: 10_000 });
+  const client = new BoundedClient({ name: clientName, version: "1.0.0" });
+  await client.connect(transport, { timeout: 10_000 }).catch((error: unknown) => Promise.reject(boundedError(error)));
   const send = transport.send.bind(transport);
   transport.send = (message: JSONRPCMessage, options) => {
     if ("method" in message && message.method === MCP_METHOD_TOOLS_CALL && "id" in message && message.id !== null) {
@@ -42,8 +48,9 @@ export async function connectMcp(url: string, clientName = "workbook-agent"): Pr
   };
   return {
     client,
-    sessionId: transport.sessionId,
-    protocolVersion: transport.protocolVersion,
+    // From the server's Mcp-Session-Id header and initialize answer: bounded before they become span attributes.
+    sessionId: transport.sessionId === undefined ? undefined : printable(transport.sessionId, MAX_ID_CHARS),
+    protocolVersion: transport.protocolVersion === undefined ? undefined : printable(transport.protocolVersion, 32),
     serverAddress: where.hostname,
     serverPort: Number(where.port || (where.protocol === "https:" ? 443 : 80)),
     async listTools() {
@@ -55,6 +62,46 @@ export async function connectMcp(url: string, clientName = "workbook-agent"): Pr
       await client.close().catch(() => {});
     },
   };
+}
+
+/** Longest session id kept (a UUID is 36; the spec allows any visible ASCII). */
+const MAX_ID_CHARS = 128;
+/** Longest error message kept from the server (the span's status message and exception event). */
+export const MAX_ERROR_MESSAGE_CHARS = 300;
+
+/**
+ * A Client whose every request (callTool, listTools, ...) fails with an error
+ * safe to put on a span: `request` is the one path all of them take, and
+ * callTool adds its own checks of the answer after it.
+ */
+class BoundedClient extends Client {
+  override request: Client["request"] = (...args) => super.request(...args).catch((error: unknown) => Promise.reject(boundedError(error)));
+  override callTool: Client["callTool"] = (...args) => super.callTool(...args).catch((error: unknown) => Promise.reject(boundedError(error)));
+}
+
+/**
+ * An error that came from the server (or quotes it: the SDK puts an HTTP error
+ * body in its message), made safe for a span and a terminal. A JSON-RPC error
+ * keeps its code, loses its `data` (the server's arbitrary JSON) and gets a
+ * bounded, printable message; any other error with a message that is too
+ * long or unprintable is rebuilt the same way, keeping its name, a short
+ * `code` and its cause's `code` (mcpErrorType reads those). The stack is
+ * rebuilt with it: V8 wrote the original message into the old one.
+ */
+export function boundedError(error: unknown): Error {
+  if (error instanceof McpError) {
+    const prefix = `MCP error ${error.code}: `;
+    const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    return new McpError(typeof error.code === "number" ? error.code : ErrorCode.InternalError, printable(message, MAX_ERROR_MESSAGE_CHARS));
+  }
+  if (!(error instanceof Error)) return new Error(printable(error, MAX_ERROR_MESSAGE_CHARS));
+  if (isPrintable(error.message, MAX_ERROR_MESSAGE_CHARS) && isPrintable(error.name, 64)) return error;
+  const code = (error as { code?: unknown }).code;
+  const causeCode = (error as { cause?: { code?: unknown } }).cause?.code;
+  const bounded = new Error(printable(error.message, MAX_ERROR_MESSAGE_CHARS), typeof causeCode === "string" ? { cause: { code: printable(causeCode, 40) } } : undefined);
+  bounded.name = printable(error.name, 64);
+  if (typeof code === "string" || typeof code === "number") Object.assign(bounded, { code: typeof code === "string" ? printable(code, 40) : code });
+  return bounded;
 }
 
 /**

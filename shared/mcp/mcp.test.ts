@@ -5,6 +5,8 @@
  * fails fast with a low-cardinality error.type), huge and hostile tool
  * results bounded, and the server process exporting its own spans over OTLP.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ROOT_CONTEXT, trace, TraceFlags } from "@opentelemetry/api";
@@ -12,6 +14,8 @@ import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { startOtlpReceiver } from "../receivers/index.ts";
 import { receivedSpans, settle } from "../agent-service/otlp-spans.ts";
 import { CallToolResultSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { InMemorySpanExporter, SimpleSpanProcessor, BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+import { recordSpanError } from "../agents/index.ts";
 import { boundToolResult, connectMcp, jsonRpcErrorCode, listenMcp, mcpErrorType, metaGetter, metaSetter, startMcpServer, type Meta, type ToolExtra } from "./index.ts";
 
 const propagator = new W3CTraceContextPropagator();
@@ -88,6 +92,13 @@ describe("trace context in params._meta", () => {
     }
   });
 
+  it("a tool result keeps its line breaks and escapes every other unprintable character: separators, bidi marks, lone surrogates", () => {
+    const result = boundToolResult({ content: [{ type: "text", text: "line one\nline two\u2028forged\u200eback\ud800 \u001b[2J" }] });
+    assert.equal(result.text, "line one\nline two\\u2028forged\\u200eback\\ud800 \\x1b[2J", `🚨 the bounded result is ${JSON.stringify(result.text)}`);
+    assert.equal(result.escaped, true, "🚨 the bounded result does not say it escaped characters");
+    assert.equal(boundToolResult({ content: [{ type: "text", text: "a\nb" }] }).escaped, false, "🚨 a line break alone is not something escaped");
+  });
+
   it("hostile _meta values read as absent: no remote parent from an object, a number or a megabyte", () => {
     for (const traceparent of [{ toString: () => "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" }, 42, `00-${"a".repeat(1_000_000)}`]) {
       const extracted = propagator.extract(ROOT_CONTEXT, { traceparent } as Meta, metaGetter);
@@ -127,6 +138,68 @@ describe("results and failures from the tool server", () => {
       assert.equal(await server.exited, 70, "🚨 the tool server should have exited with code 70");
     } finally {
       await mcp.close();
+    }
+  });
+});
+
+/**
+ * A hostile MCP server, raw HTTP: a valid handshake with a 5,000-character
+ * session id, then a JSON-RPC error to every request whose message is 100,000
+ * characters with terminal escape sequences and a bidi override, and a
+ * megabyte in `data`.
+ */
+async function listenHostile(): Promise<{ url: string; close(): Promise<void> }> {
+  const evil = `\u001b]0;pwned\u0007\u001b[2J\u202e${"A".repeat(100_000)}`;
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk));
+    req.on("end", () => {
+      const message = JSON.parse(body || "{}") as { id?: number; method?: string };
+      const headers = { "content-type": "application/json", "mcp-session-id": "s".repeat(5000) };
+      if (message.id === undefined) return void res.writeHead(202, headers).end();
+      const answer =
+        message.method === "initialize"
+          ? { result: { protocolVersion: "2025-06-18", capabilities: { tools: {} }, serverInfo: { name: "hostile", version: "1" } } }
+          : { error: { code: -32603, message: evil, data: "d".repeat(1_000_000) } };
+      res.writeHead(200, headers).end(JSON.stringify({ jsonrpc: "2.0", id: message.id, ...answer }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
+describe("what a hostile server says is bounded before it reaches a span", () => {
+  it("a JSON-RPC error message of 100,000 characters with escape sequences reaches the span's status and exception event bounded and printable; the session id is bounded", async () => {
+    const server = await listenHostile();
+    const mcp = await connectMcp(server.url);
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    try {
+      assert.ok((mcp.sessionId?.length ?? 0) <= 200, `🚨 mcp.session.id from the server's header kept ${mcp.sessionId?.length} characters: bound it before it becomes an attribute`);
+      const error = await mcp.client.callTool({ name: "lookup_weather", arguments: { query: "x" } }).then(
+        () => assert.fail("🚨 the hostile server's error became a result"),
+        (e: unknown) => e,
+      );
+      assert.equal(mcpErrorType(error), "-32603", "🚨 error.type should still be the JSON-RPC code");
+      assert.equal(jsonRpcErrorCode(error), "-32603", "🚨 rpc.response.status_code should still be the JSON-RPC code");
+      const span = provider.getTracer("test").startSpan("tools/call lookup_weather");
+      recordSpanError(span, error);
+      span.end();
+      const [finished] = exporter.getFinishedSpans();
+      const texts = [finished!.status.message ?? "", ...finished!.events.flatMap((event) => Object.values(event.attributes ?? {}).map(String))];
+      for (const text of texts) {
+        // eslint-disable-next-line no-control-regex
+        assert.doesNotMatch(text, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/, `🚨 a control character from the server reached the span: ${JSON.stringify(text.slice(0, 120))}`);
+        assert.ok(text.length <= 4000, `🚨 ${text.length} characters from the server reached the span (status message or exception event): bound them`);
+      }
+      assert.equal((error as { data?: unknown }).data, undefined, "🚨 the server's error data (a megabyte) is kept on the error");
+    } finally {
+      await mcp.close();
+      await server.close();
+      await provider.shutdown();
     }
   });
 });

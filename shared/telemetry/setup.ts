@@ -76,6 +76,13 @@ export interface TelemetryOptions {
   sdkMetrics?: boolean;
   /** Register as the global provider/context manager/propagator. Default true; use false for a second service in one process. */
   register?: boolean;
+  /**
+   * Register the logger provider as the global one (when it exports somewhere and `register` is on). Default
+   * true. False for code that registers a LoggerProvider of its own (lesson 10): the Logs API keeps the first
+   * one registered and silently ignores the next, so the kit registering first would hide the lesson's. Feed
+   * this one from yours with forwardLogRecords() (forward-logs.ts), and OTEL_LOGS_EXPORTER still applies.
+   */
+  registerLogs?: boolean;
   /** Share one terminal view between services in one process, so a trace crossing them prints as one tree. */
   treeView?: TraceTreeExporter;
   /** Upper bound for shutdown(); a backend that never answers must not hang the process. Default 5000 ms. */
@@ -162,7 +169,7 @@ export function setupTelemetry(options: TelemetryOptions): Telemetry {
   const uninstallDiagnostics = register ? installDiagnostics(options.env ?? process.env, warn) : undefined;
   if (register) registerGlobals(tracerProvider, meterProvider);
   // Only a provider that exports anywhere is worth registering: lesson 10 registers its own.
-  const registerLogs = register && logProcessors.length > 0;
+  const registerLogs = register && (options.registerLogs ?? true) && logProcessors.length > 0;
   if (registerLogs) logs.setGlobalLoggerProvider(loggerProvider);
 
   const timeoutMs = options.shutdownTimeoutMs ?? 5000;

@@ -1,8 +1,9 @@
 /**
- * useTestTelemetry() fails a test that ends a span twice or adds a
- * sampling-relevant attribute after start, and passes correct code. The
- * mistakes have to fail *their* test, so they run in a child `node --test`
- * (fixtures/span-mistakes.fixture.ts) and we read its results.
+ * useTestTelemetry() fails a test that ends a span twice, changes a span
+ * after it ended or adds a sampling-relevant attribute after start, and
+ * passes correct code. The mistakes have to fail *their* test, so they run
+ * in a child `node --test` (fixtures/span-mistakes.fixture.ts) and we read
+ * its results.
  */
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
@@ -59,6 +60,16 @@ describe("useTestTelemetry() span checks", () => {
     assert.match(message, /^🚨 span "twice" was ended twice/m);
     assert.match(message, /second end\(\) at shared\/testing\/fixtures\/span-mistakes\.fixture\.ts:16\)/);
     assert.match(message, /finally/);
+  });
+
+  it("fails a test that changes a span after it ended, naming the span, the call and its line", () => {
+    const message = failure("sets an attribute after end");
+    assert.match(message, /^🚨 span "late" was changed after it ended \(setAttributes\(\) at shared\/testing\/fixtures\/span-mistakes\.fixture\.ts:22\)/m);
+    assert.doesNotMatch(message, /setAttribute\(\) at/, "🚨 setAttributes calls the SDK's setAttribute: only the call the code made should be reported");
+    const exception = failure("records an exception after end");
+    assert.match(exception, /recordException\(\) at shared\/testing\/fixtures\/span-mistakes\.fixture\.ts:28\)/);
+    assert.match(exception, /setStatus\(\) at shared\/testing\/fixtures\/span-mistakes\.fixture\.ts:29\)/);
+    assert.doesNotMatch(exception, /addEvent\(\) at/, "🚨 recordException calls the SDK's addEvent: only the call the code made should be reported");
   });
 
   it("fails a test that adds a GenAI sampling attribute after start, naming it and the start options", () => {

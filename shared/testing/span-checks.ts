@@ -1,5 +1,5 @@
 /**
- * Two mistakes the SDK lets pass silently, caught for every lesson test:
+ * Three mistakes the SDK lets pass silently, caught for every lesson test:
  *
  * 1. A span ended twice. In sdk-trace 2.12.1 (Span.js, `end()`), a second
  *    `end()` returns early after `diag.error("... - You can only call end() on
@@ -7,6 +7,12 @@
  *    span once and a test cannot see it. The first end wins; whatever the code
  *    meant to record before the second one is lost. We wrap each recorded
  *    span's `end` (the SDK's own, still called) to notice the second call.
+ * 3. A span changed after it ended. In sdk-trace 2.12.1 (Span.js,
+ *    `_isSpanEnded()`), setAttribute, setAttributes, addEvent, addLink(s),
+ *    setStatus, updateName and recordException on an ended span return at
+ *    once after `diag.warn("Cannot execute the operation on ended Span ...")`:
+ *    the change is lost, and without a diag logger nobody hears of it. We wrap
+ *    those methods the same way and name the line of the late call.
  * 2. A sampling-relevant attribute added after the span started. The sampler
  *    runs inside startSpan() and sees only the attributes passed there; the
  *    conventions list which attributes it may need (sampling-attributes.ts).
@@ -24,11 +30,16 @@ export interface SpanCheckOptions {
   endOnce?: boolean;
   /** Fail when a sampling-relevant attribute arrives after start (default true). */
   samplingAttributesAtStart?: boolean;
+  /** Fail when a span is changed after it ended (default true). */
+  notAfterEnd?: boolean;
 }
+
+/** What a span's code can still change, and so do too late. */
+const CHANGES = ["setAttribute", "setAttributes", "addEvent", "addLink", "addLinks", "setStatus", "updateName", "recordException"] as const;
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 
-/** The first stack frame in the workbook's own files, past this one: where the code under test called end(). */
+/** The first stack frame in the workbook's own files, past this one: where the code under test called end() (or changed the span). */
 function callSite(stack: string | undefined): string {
   for (const frame of (stack ?? "").split("\n").slice(1)) {
     const match = /((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?\s*$/.exec(frame);
@@ -48,6 +59,7 @@ export class SpanMistakeDetector implements SpanProcessor {
 
   onStart(span: Span, _parentContext: Context): void {
     this.startKeys.set(span, new Set(Object.keys(span.attributes)));
+    if (this.options.notAfterEnd !== false) this.watchChangesAfterEnd(span);
     if (this.options.endOnce === false) return;
     const sdkEnd = span.end;
     let ends = 0;
@@ -63,6 +75,36 @@ export class SpanMistakeDetector implements SpanProcessor {
       }
       return sdkEnd.call(span, endTime);
     };
+  }
+
+  private watchChangesAfterEnd(span: Span): void {
+    // recordException calls addEvent, setAttributes calls setAttribute: report the call the code made, not the SDK's own.
+    let inside = false;
+    const reported = new Set<string>();
+    for (const method of CHANGES) {
+      const sdkMethod = span[method] as (...args: unknown[]) => unknown;
+      (span as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        if (!inside && span.ended) {
+          const where = callSite(new Error().stack);
+          if (!reported.has(`${method} ${where}`)) {
+            reported.add(`${method} ${where}`);
+            this.found.push(
+              `🚨 span "${span.name}" was changed after it ended (${method}() at ${where}).\n` +
+                "   The SDK ignores any change to an ended span (setAttribute, addEvent, setStatus, recordException,\n" +
+                '   updateName): it is lost, and the SDK only reports "Cannot execute the operation on ended Span" to the\n' +
+                "   diag logger, so the mistake is silent. Make the change before end(): end() belongs last, in a finally\n" +
+                "   block, after the work (and any await of it) is done.",
+            );
+          }
+        }
+        inside = true;
+        try {
+          return sdkMethod.apply(span, args);
+        } finally {
+          inside = false;
+        }
+      };
+    }
   }
 
   onEnd(span: ReadableSpan): void {

@@ -7,7 +7,7 @@
  * Everything from the network is bounded before it is used.
  */
 import { context, propagation, SpanKind, trace } from "@opentelemetry/api";
-import { printable } from "../model-server/printable.ts";
+import { printable } from "../privacy/printable.ts";
 import type { WireMessage, WireTool, WireToolCall } from "../model-server/wire.ts";
 import { FAKE_PROVIDER_NAME, recordSpanError } from "../agents/index.ts";
 
@@ -79,12 +79,12 @@ export async function chat(modelUrl: string, model: string, messages: WireMessag
         const content = typeof choice?.message?.content === "string" ? choice.message.content : null;
         const calls = Array.isArray(choice?.message?.tool_calls) ? (choice.message.tool_calls as WireToolCall[]).slice(0, MAX_TOOL_CALLS) : [];
         const toolCalls = calls.map((call) => ({
-          id: printable(call?.id, 64),
+          id: printable(call?.id ?? "", 64),
           type: "function" as const,
-          function: { name: printable(call?.function?.name, 64), arguments: typeof call?.function?.arguments === "string" ? call.function.arguments.slice(0, 10_000) : "{}" },
+          function: { name: printable(call?.function?.name ?? "", 64), arguments: typeof call?.function?.arguments === "string" ? call.function.arguments.slice(0, 10_000) : "{}" },
         }));
         span.setAttributes({
-          "gen_ai.response.id": printable(body.id, 64),
+          "gen_ai.response.id": printable(body.id ?? "", 64),
           "gen_ai.response.finish_reasons": [finishReason],
           ...(typeof body.usage?.prompt_tokens === "number" ? { "gen_ai.usage.input_tokens": body.usage.prompt_tokens } : {}),
           ...(typeof body.usage?.completion_tokens === "number" ? { "gen_ai.usage.output_tokens": body.usage.completion_tokens } : {}),

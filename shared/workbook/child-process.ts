@@ -7,6 +7,7 @@
  * that receives SIGINT/SIGTERM/SIGHUP stops them before it exits.
  */
 import { spawn } from "node:child_process";
+import type { WarmChildren } from "./warm-children.ts";
 
 export interface ChildOptions {
   /** Arguments after node itself, e.g. ["--import", "tsx", "file.ts"]. */
@@ -19,6 +20,8 @@ export interface ChildOptions {
   signal?: AbortSignal;
   /** Called with each chunk of standard output as it arrives. */
   onStdout?: (chunk: string) => void;
+  /** Watch mode: run the file (the last of `args`) in a process started ahead, when one is ready (warm-children.ts). */
+  warm?: Pick<WarmChildren, "take">;
 }
 
 export interface ChildResult {
@@ -61,12 +64,14 @@ export async function killAllChildren(waitMs = 3000): Promise<void> {
 export function runChild(options: ChildOptions): Promise<ChildResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, options.args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child =
+      options.warm?.take(options.args, options.cwd, options.env ?? process.env) ??
+      spawn(process.execPath, options.args, {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
     const pid = child.pid;
     let closed!: () => void;
     if (pid !== undefined) running.set(pid, new Promise<void>((resolve) => (closed = resolve)));

@@ -19,6 +19,20 @@ describe("parseLessonText", () => {
     const text = "# T\n## Task 2: two\n<details>\n<summary>Hints</summary>\n\n1. first\n   continued\n2. second\n\n</details>\n## When you are done\n1. not a hint\n";
     assert.deepEqual(parseLessonText(text), [{ task: 2, title: "two", hints: ["first\ncontinued", "second"] }]);
   });
+
+  it("keeps the relative indentation (and blank lines) of code inside a hint, dropping only the list item's own", () => {
+    const text = [
+      "## Task 1: one", "<details>", "<summary>Hints</summary>", "",
+      "1. a nudge", "2. the API", "3. ```ts", "   try {", "     work();", "", "   } finally {", "     span.end();", "   }", "   ```", "",
+      "</details>",
+    ].join("\n");
+    const [task] = parseLessonText(text);
+    assert.equal(
+      task?.hints[2],
+      "```ts\ntry {\n  work();\n\n} finally {\n  span.end();\n}\n```",
+      `🚨 the code in the last hint lost its shape: ${JSON.stringify(task?.hints[2])}`,
+    );
+  });
 });
 
 describe("npm run hint", { concurrency: 1 }, () => {

@@ -28,7 +28,11 @@ export function parseLessonText(markdown: string): TaskText[] {
   const tasks: TaskText[] = [];
   let current: TaskText | undefined;
   let inHints = false;
-  for (const line of markdown.split("\n")) {
+  // Where the current item's text starts ("3. " is 3 columns), and whether we are inside a ``` block in it.
+  let itemIndent = 0;
+  let inCode = false;
+  for (const raw of markdown.split("\n")) {
+    const line = raw.trimEnd();
     const heading = TASK_HEADING.exec(line);
     if (heading) {
       current = { task: Number(heading[1]), title: (heading[2] ?? "").trim(), hints: [] };
@@ -44,14 +48,23 @@ export function parseLessonText(markdown: string): TaskText[] {
     if (/<summary>\s*(?:Hints|提示)\s*<\/summary>/i.test(line)) inHints = true;
     else if (/<\/details>/i.test(line)) inHints = false;
     else if (inHints) {
-      const item = /^\s*\d+\.\s+(.*)$/.exec(line);
-      if (item) current.hints.push(item[1] ?? "");
-      else if (line.trim() && current.hints.length) {
-        // A hint that wraps onto more lines.
-        current.hints[current.hints.length - 1] += `\n${line.trim()}`;
+      const item = inCode ? null : /^(\s*\d+\.\s+)(.*)$/.exec(line);
+      if (item) {
+        current.hints.push(item[2] ?? "");
+        itemIndent = item[1]!.length;
+        inCode = /^```/.test(item[2] ?? "");
+      } else if ((line.trim() || inCode) && current.hints.length) {
+        // A hint that goes on over more lines: drop the list item's own indentation, keep the
+        // rest, so code inside the hint keeps its shape (and its blank lines).
+        const text = line.replace(new RegExp(`^ {0,${itemIndent}}`), "");
+        const fence = /^```/.test(text.trim());
+        const keepIndent = inCode || fence;
+        if (fence) inCode = !inCode;
+        current.hints[current.hints.length - 1] += `\n${keepIndent ? text : text.trim()}`;
       }
     }
   }
+  for (const task of tasks) task.hints = task.hints.map((hint) => hint.trimEnd());
   return tasks;
 }
 

@@ -6,7 +6,7 @@
  */
 import { relative } from "node:path";
 import { ROOT } from "../paths.ts";
-import { runChild } from "./child-process.ts";
+import { runChild, type ChildOptions } from "./child-process.ts";
 import { defaultTimeoutMs } from "./run-tests.ts";
 
 export interface FileRun {
@@ -21,6 +21,8 @@ export interface FileRunOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   color?: boolean;
+  /** Watch mode: processes started ahead of the run (warm-children.ts). */
+  warm?: ChildOptions["warm"];
 }
 
 export function runLessonFile(path: string, options: FileRunOptions = {}): Promise<FileRun> {
@@ -32,7 +34,7 @@ export function runLessonFile(path: string, options: FileRunOptions = {}): Promi
     FORCE_COLOR: options.color ? "1" : undefined,
     NO_COLOR: options.color ? undefined : "1",
   };
-  return runChild({ args: ["--import", "tsx", relative(ROOT, path)], cwd: ROOT, env, timeoutMs, signal: options.signal }).then((run) => ({
+  return runChild({ args: ["--import", "tsx", relative(ROOT, path)], cwd: ROOT, env, timeoutMs, signal: options.signal, warm: options.warm }).then((run) => ({
     status: run.status,
     output: run.output,
     timedOut: run.timedOut,

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { ROOT } from "../paths.ts";
 import { tasksIn } from "../authoring/derive.ts";
-import { runChild } from "./child-process.ts";
+import { runChild, type ChildOptions } from "./child-process.ts";
 import type { Lesson } from "./lessons.ts";
 
 /** One line of reporter.mjs output. */
@@ -68,6 +68,8 @@ export interface RunOptions {
   testTimeoutMs?: number;
   /** Each test event as it arrives (watch mode shows the first results early). */
   onEvent?: (event: ReportedEvent) => void;
+  /** Watch mode: processes started ahead of the run (warm-children.ts). */
+  warm?: ChildOptions["warm"];
 }
 
 /** The default whole-file limit: 60 s, or WORKBOOK_TEST_TIMEOUT_MS (the CLI's tests use a short one). */
@@ -132,7 +134,7 @@ export function runLessonTests(lesson: Lesson, options: RunOptions = {}): Promis
     }
   };
 
-  return runChild({ args, cwd: ROOT, env, timeoutMs, signal, onStdout }).then((run) => {
+  return runChild({ args, cwd: ROOT, env, timeoutMs, signal, onStdout, warm: options.warm }).then((run) => {
     watchdog.stop();
     const result = interpret(run.stdout, run.stderr);
     if (stall.signal.aborted && !options.signal?.aborted) {

@@ -17,6 +17,7 @@ import { runLessonFile } from "./run-file.ts";
 import { runLessonTests, TASK_TITLE, type ReportedEvent } from "./run-tests.ts";
 import { lessonTextIn } from "../i18n/lesson-text.ts";
 import { messages } from "../i18n/messages.ts";
+import { warmChildren, type WarmChildren } from "./warm-children.ts";
 
 const DEBOUNCE_MS = 150;
 /** Ctrl-C, `kill`, a closed terminal: each stops the runs (their whole process groups) and ends watch mode. */
@@ -30,8 +31,8 @@ function lastLines(text: string, max: number): string {
   return [dim(`… ${lines.length - max} earlier lines`), ...lines.slice(-max)].join("\n");
 }
 
-/** One check: the lesson's output and its tests, side by side in two child processes. */
-async function check(lesson: Lesson, signal: AbortSignal): Promise<boolean> {
+/** One check: the lesson's output and its tests, side by side in two child processes (started ahead when `warm` has them). */
+async function check(lesson: Lesson, signal: AbortSignal, warm?: WarmChildren): Promise<boolean> {
   if (tty) process.stdout.write("\x1b[2J\x1b[H");
   const say = messages();
   console.log(dim(say.checking(new Date().toLocaleTimeString(), shown(lesson.lessonPath))));
@@ -46,8 +47,8 @@ async function check(lesson: Lesson, signal: AbortSignal): Promise<boolean> {
     }
   };
   const [run, result] = await Promise.all([
-    runLessonFile(lesson.lessonPath, { signal, color: tty && !process.env.NO_COLOR }),
-    runLessonTests(lesson, { signal, onEvent }),
+    runLessonFile(lesson.lessonPath, { signal, color: tty && !process.env.NO_COLOR, warm }),
+    runLessonTests(lesson, { signal, onEvent, warm }),
   ]);
   if (signal.aborted) return false;
   console.log(bold(`── npx tsx ${shown(lesson.lessonPath)}`) + dim(run.timedOut ? `  (stopped after ${Math.round(run.timeoutMs / 1000)} s)` : `  (exit ${run.status})`));
@@ -101,12 +102,15 @@ async function watchFrom(lessons: Lesson[], asked: string | undefined, dropEarly
     let running: AbortController | undefined;
     let debounce: NodeJS.Timeout | undefined;
     let finished = false;
+    // The next save's processes, started while the learner edits (WORKBOOK_WARM=0: none).
+    const warm = warmChildren();
 
     const finish = (code: number) => {
       if (finished) return;
       finished = true;
       clearTimeout(debounce);
       watcher?.close();
+      warm?.close();
       running?.abort();
       for (const signal of SIGNALS) process.off(signal, onSignal);
       // Resolve once every child is gone, so the exit that follows leaves nothing behind.
@@ -138,7 +142,9 @@ async function watchFrom(lessons: Lesson[], asked: string | undefined, dropEarly
       running?.abort(); // a save during a run makes that run's answer stale
       const controller = new AbortController();
       running = controller;
-      const passed = await check(current, controller.signal);
+      const passed = await check(current, controller.signal, warm);
+      // Started only now, so they do not compete with this check's own runs for the CPU.
+      if (running === controller) warm?.refill();
       if (controller.signal.aborted || finished) return;
       if (passed) {
         // The next unfinished lesson after this one, wrapping round to the start.
