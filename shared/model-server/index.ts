@@ -2,4 +2,3 @@
 export { startModelServer, stopChild, type ModelServerProcess, type StartOptions } from "./spawn.ts";
 export { modelServerHandler, type ModelServerOptions } from "./server.ts";
 export { MODELS, type ModelName } from "./wire.ts";
-export { printable } from "./printable.ts";

@@ -10,7 +10,6 @@ import OpenAI from "openai";
 import { readSpanRecords } from "../trace-view/dump.ts";
 import { listen } from "../http/index.ts";
 import { modelServerHandler, startModelServer, type ModelServerProcess } from "./index.ts";
-import { printable } from "./printable.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "model-server-"));
 const traceFile = join(dir, "spans.jsonl");
@@ -242,9 +241,3 @@ function alive(pid: number): boolean {
   }
 }
 
-describe("printable", () => {
-  it("bounds and escapes what comes from the network", () => {
-    assert.equal(printable("\u001b[31mred\u001b[0m"), "\\u001b[31mred\\u001b[0m");
-    assert.equal(printable("x".repeat(300), 10), `${"x".repeat(10)}…`);
-  });
-});

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from "@opentelemetry/api";
 import { BadRequestError, readJson, sendJson } from "../http/json.ts";
 import { complete, completionBody, isKnownModel, MODELS, parseChatRequest, streamChunks, WireError } from "./wire.ts";
-import { printable } from "./printable.ts";
+import { printable } from "../privacy/printable.ts";
 
 export interface ModelServerOptions {
   /** When set, requests need `Authorization: Bearer <apiKey>` (401 otherwise), as the real API does. */
