@@ -20,9 +20,6 @@
  * Read:      lessons/14-openai-streaming.md
  */
 import { register } from "node:module";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SpanKind, trace } from "@opentelemetry/api";
 import { logs } from "@opentelemetry/api-logs";
@@ -45,6 +42,7 @@ import type { CompletionUsage } from "openai/resources/completions";
 import { recordSpanError } from "../shared/agents/index.ts";
 import type { AgentAnswer } from "../shared/agent-service/app.ts";
 import { ModelCallError } from "../shared/agent-service/call-model.ts";
+import { childTelemetry } from "../shared/agent-service/child-telemetry.ts";
 import { printTraceFile } from "../shared/agent-service/print-trace.ts";
 import { spanProcessorsFromEnv } from "../shared/agent-service/span-processors.ts";
 import { startAgentService } from "../shared/agent-service/spawn.ts";
@@ -184,17 +182,14 @@ const QUESTIONS = [
 ];
 
 async function main(): Promise<void> {
-  // Both processes write every span to one file; we draw it as one tree at the end.
-  // (The docs site sets WORKBOOK_TRACE_FILE itself, to draw this run's waterfall.)
-  const dir = mkdtempSync(join(tmpdir(), "lesson-14-"));
-  const traceFile = process.env.WORKBOOK_TRACE_FILE || join(dir, "spans.jsonl");
-  const exporters = (process.env.OTEL_TRACES_EXPORTER ?? "").split(",").filter((name) => name.trim() && name.trim() !== "tree");
+  // Both processes write every span to one file, drawn as one tree at the end (child-telemetry.ts).
+  const children = childTelemetry("lesson-14");
+  const { traceFile, env } = children;
   // The agent's log records (the instrumentation's events) come here, unless OTEL_LOGS_EXPORTER says otherwise.
   const logs = await startOtlpReceiver();
   const logEnv = process.env.OTEL_LOGS_EXPORTER
     ? {}
     : { OTEL_LOGS_EXPORTER: "otlp", OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${logs.baseEndpoint}/v1/logs`, OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "http/json" };
-  const env = { WORKBOOK_TRACE_FILE: traceFile, OTEL_TRACES_EXPORTER: exporters.join(",") || "none" };
   // 20 ms between chunks, as a real model streams: long enough to see the abandoned stream cut short.
   const modelServer = await startModelServer({ env: { ...env, WORKBOOK_MODEL_CHUNK_DELAY_MS: "20" } });
   try {
@@ -220,7 +215,7 @@ async function main(): Promise<void> {
     console.log(`  ${printable(record.attributes["event.name"], 40)} on span ${printable(record.spanId, 16)}: ${printable(record.body, 160)}`);
   }
   for (const line of whatIsMissing(readSpanRecords(traceFile), records.length)) console.log(line);
-  rmSync(dir, { recursive: true, force: true });
+  children.remove();
 }
 
 /** One line per symptom the run shows, each pointing at the TODO that fixes it. */
