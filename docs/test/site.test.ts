@@ -3,8 +3,7 @@
  * solution, as `npm run docs` does) and checks what a reader relies on:
  * a page per lesson whose waterfalls draw exactly the spans its solution
  * produced, and no broken local link anywhere; and the Chinese edition beside
- * it (zh-CN/…), built from the translations or, before they exist, from
- * small fixtures (overlay.ts).
+ * it (zh-CN/…), built from the translations (lessons/zh-CN, docs/zh-CN).
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -20,20 +19,14 @@ import { lessonPagePath } from "../generator/lesson-page.ts";
 import { buildSite, type BuildResult } from "../generator/site.ts";
 import { groupTraces } from "../generator/waterfall.ts";
 import { serveSite } from "../serve.ts";
-import { overlayRoot, type Overlay } from "./overlay.ts";
 
 const outDir = mkdtempSync(join(tmpdir(), "docs-site-"));
 let result: BuildResult;
-let overlay: Overlay;
 
 before(async () => {
-  overlay = overlayRoot();
-  result = await buildSite({ root: overlay.root, outDir });
+  result = await buildSite({ root: ROOT, outDir });
 }, { timeout: 300_000 });
-after(() => {
-  rmSync(outDir, { recursive: true, force: true });
-  overlay?.remove();
-});
+after(() => rmSync(outDir, { recursive: true, force: true }));
 
 const page = (path: string) => readFileSync(join(outDir, path), "utf8");
 
